@@ -1,5 +1,7 @@
 import { unhandled, type ActorContext, type ActorFactory, type Behavior, type LinkedChild } from './actor.js';
 import type { ActorRef } from './actor-ref.js';
+import { ask } from './ask.js';
+import type { Clock } from './clock.js';
 import { backoffDelay, DEFAULT_BACKOFF, RestartWindow, type BackoffOptions } from './backoff.js';
 import { EscalationError, isPermanentFailure } from './errors.js';
 import type { ExitReason } from './events.js';
@@ -188,4 +190,10 @@ class Supervisor implements Behavior<SupervisorMsg | Internal> {
     for (const c of all) this.remove(c);
     for (const c of all) await c.cell.stop({ kind: 'shutdown' }, c.spec.shutdownMs ?? 5000);
   }
+}
+
+/** Asks a supervisor to start a child and resolves with its ref (the existing one if the id is taken). */
+export async function startChild<M>(sup: ActorRef<SupervisorMsg>, spec: ChildSpec<M>, timeoutMs = 10_000, clock?: Clock): Promise<ActorRef<M>> {
+  const reply = await ask<SupervisorMsg, StartChildReply>(sup, (replyTo) => ({ type: 'startChild', spec, replyTo }), timeoutMs, clock);
+  return reply.ref as ActorRef<M>;
 }

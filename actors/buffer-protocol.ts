@@ -1,0 +1,61 @@
+import type { ActorRef } from '../runtime/index.js';
+import type { Level, LogEntry, StreamName } from './parse/log-entry.js';
+
+/** Filters shared by queries and live subscriptions. All optional; all must match. */
+export interface LogFilter {
+  /** Exact service names (any of). */
+  services?: string[];
+  /** Minimum severity. */
+  minLevel?: Level;
+  /** Case-insensitive keyword in the message. */
+  search?: string;
+  /** Pattern run by a linear-time engine over the message; `(?i)` prefix for case-insensitive. */
+  regex?: string;
+  /** Container id prefix (hex) or exact container name (with or without leading `/`). */
+  container?: string;
+  stream?: StreamName;
+}
+
+/** A page of stored entries. Times are Docker's, in epoch ms; `sinceMs` and `untilMs` are inclusive. */
+export interface LogQuery extends LogFilter {
+  sinceMs?: number;
+  untilMs?: number;
+  limit: number;
+  /** 'desc' (default): newest first. */
+  order?: 'desc' | 'asc';
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface QueryResult {
+  entries: LogEntry[];
+  /** Present when more matching entries exist beyond this page. */
+  nextCursor?: string;
+}
+
+/** A rejected query or subscription names the parameter at fault. */
+export type FilterError = { ok: false; parameter: string; error: string };
+export type QueryReply = { ok: true; result: QueryResult } | FilterError;
+
+/** What a live subscriber receives, in order: matching entries, or notice that some were dropped for it. */
+export type LiveEvent = { type: 'entries'; entries: LogEntry[] } | { type: 'subscribed' } | FilterError;
+
+export interface BufferStats {
+  size: number;
+  capacity: number;
+  retentionMs: number;
+  /** Entries evicted because the buffer was full or past retention. */
+  evicted: number;
+  appended: number;
+  subscribers: number;
+  oldestMs?: number;
+  newestMs?: number;
+  /** Rough bytes held by entries (typed columns + strings). */
+  approxBytes: number;
+}
+
+/** Acknowledges an append, so that a producer can bound what it has in flight. */
+export type AppendAck = { type: 'appended'; count: number };
+
+/** Entries handed from a producer (a ContainerActor) to a sink (the BufferActor, the ErrorAlertActor). */
+export type IngestMsg = { type: 'append'; entries: LogEntry[]; ack?: ActorRef<AppendAck> };

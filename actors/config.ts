@@ -1,0 +1,132 @@
+import { LEVELS, type Level } from './parse/log-entry.js';
+
+/** A configuration variable with a value we cannot use; the message names it and what is accepted. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+/** Everything the service reads from its environment, validated. */
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: Level;
+  /** `unix:///path` or `tcp://host:port` (DOCKER_HOST), else DOCKER_SOCKET's path. */
+  dockerHost: string;
+  dockerApiVersion?: string;
+  maxLogBuffer: number;
+  retentionMs: number;
+  batchSize: number;
+  defaultLogLimit: number;
+  maxLogLimit: number;
+  maxLineBytes: number;
+  multilineQuietMs: number;
+  multilineMaxLines: number;
+  redactPatterns: RegExp[];
+  includeContainers: RegExp[];
+  excludeContainers: RegExp[];
+  backfillConcurrency: number;
+  apiToken?: string;
+  corsOrigins: string[];
+  snapshotPath?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got ${n}`);
+  return n;
+}
+
+function num(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(name, `expected a number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+/** Shell-style globs (`*`, `?`), comma separated, matched against the whole container name. */
+function globs(env: Env, name: string): RegExp[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((g) => g.trim().replace(/^\//, ''))
+    .filter(Boolean)
+    .map((g) => new RegExp('^' + g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$'));
+}
+
+/** REDACT_PATTERNS: a JSON array of regex sources, or one regex source. */
+function patterns(env: Env, name: string): RegExp[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  let sources: unknown;
+  try {
+    sources = raw.startsWith('[') ? JSON.parse(raw) : [raw];
+  } catch {
+    throw new ConfigError(name, 'expected a JSON array of regular expressions, e.g. ["secret-\\\\w+"], or a single regular expression');
+  }
+  if (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string')) throw new ConfigError(name, 'expected a JSON array of strings');
+  return sources.map((s: string) => {
+    try {
+      return new RegExp(s, 'g');
+    } catch (e) {
+      throw new ConfigError(name, `invalid regular expression ${JSON.stringify(s)}: ${(e as Error).message}`);
+    }
+  });
+}
+
+function dockerHost(env: Env): string {
+  const host = env.DOCKER_HOST?.trim();
+  if (host) {
+    if (!/^(unix:\/\/\/|tcp:\/\/|http:\/\/)/.test(host)) throw new ConfigError('DOCKER_HOST', `expected unix:///path/to/docker.sock or tcp://host:port, got "${host}"`);
+    return host;
+  }
+  const socket = env.DOCKER_SOCKET?.trim() || '/var/run/docker.sock';
+  if (!socket.startsWith('/')) throw new ConfigError('DOCKER_SOCKET', `expected an absolute path to the Docker socket, got "${socket}"`);
+  return `unix://${socket}`;
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const level = (env.LOG_LEVEL?.trim() || 'INFO').toUpperCase().replace(/^WARN$/, 'WARNING');
+  const logLevel = LEVELS.indexOf(level as (typeof LEVELS)[number]);
+  if (logLevel < 0) throw new ConfigError('LOG_LEVEL', `expected one of ${LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  const apiVersion = env.DOCKER_API_VERSION?.trim();
+  if (apiVersion && apiVersion !== 'auto' && !/^v?1\.\d+$/.test(apiVersion)) throw new ConfigError('DOCKER_API_VERSION', `expected "auto" or a version like 1.43, got "${apiVersion}"`);
+  const defaultLogLimit = int(env, 'DEFAULT_LOG_LIMIT', 100, 1, 1_000_000);
+  const maxLogLimit = int(env, 'MAX_LOG_LIMIT', 1000, 1, 1_000_000);
+  if (defaultLogLimit > maxLogLimit) throw new ConfigError('DEFAULT_LOG_LIMIT', `must not exceed MAX_LOG_LIMIT (${maxLogLimit}), got ${defaultLogLimit}`);
+  return {
+    port: int(env, 'LOG_AGGREGATOR_PORT', 8015, 0, 65535),
+    host: env.LOG_AGGREGATOR_HOST?.trim() || '0.0.0.0',
+    logLevel: logLevel as Level,
+    dockerHost: dockerHost(env),
+    dockerApiVersion: apiVersion && apiVersion !== 'auto' ? (apiVersion.startsWith('v') ? apiVersion : `v${apiVersion}`) : undefined,
+    maxLogBuffer: int(env, 'MAX_LOG_BUFFER', 10_000, 1, 10_000_000),
+    retentionMs: num(env, 'LOG_RETENTION_HOURS', 24, 0.001, 24 * 365) * 3_600_000,
+    batchSize: int(env, 'BATCH_SIZE', 100, 1, 100_000),
+    defaultLogLimit,
+    maxLogLimit,
+    maxLineBytes: int(env, 'MAX_LINE_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    multilineQuietMs: int(env, 'MULTILINE_QUIET_MS', 300, 0, 60_000),
+    multilineMaxLines: int(env, 'MULTILINE_MAX_LINES', 500, 1, 100_000),
+    redactPatterns: patterns(env, 'REDACT_PATTERNS'),
+    includeContainers: globs(env, 'INCLUDE_CONTAINERS'),
+    excludeContainers: globs(env, 'EXCLUDE_CONTAINERS'),
+    backfillConcurrency: int(env, 'BACKFILL_CONCURRENCY', 4, 1, 1000),
+    apiToken: env.API_TOKEN || undefined,
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    snapshotPath: env.SNAPSHOT_PATH?.trim() || undefined,
+  };
+}

@@ -1,0 +1,376 @@
+import type Docker from 'dockerode';
+import type PQueue from 'p-queue';
+import type { Readable } from 'node:stream';
+import { PermanentFailure, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
+import type { AppendAck, IngestMsg } from './buffer-protocol.js';
+import { serviceName, type ContainerInfo } from './container-info.js';
+import { dockerTsToMs, msToSince } from './docker/docker-timestamp.js';
+import { openLogStream, statusOf } from './docker/docker-client.js';
+import { LineAssembler, type AssembledLine } from './docker/line-assembler.js';
+import { ResumeCursor } from './docker/resume-cursor.js';
+import { createLinePipeline, type LinePipeline, type PipelineOptions, type PipelineOutput } from './parse/index.js';
+import type { LogEntry } from './parse/log-entry.js';
+
+/** What the DiscoveryActor tells a container's follower. */
+export type ContainerMsg =
+  | { type: 'started' }
+  | { type: 'died' }
+  | { type: 'destroyed' }
+  | { type: 'renamed'; name: string }
+  | { type: 'status'; replyTo: ActorRef<FollowerStatus> };
+
+export type FollowerState = 'starting' | 'backfilling' | 'following' | 'stopped' | 'retrying' | 'unsupported' | 'removed';
+
+export interface FollowerStatus {
+  id: string;
+  name: string;
+  service: string;
+  state: FollowerState;
+  tty: boolean;
+  lines: number;
+  /** Docker timestamp of the last line collected. */
+  cursor?: string;
+  error?: string;
+}
+
+/** A follower's state change, reported to whoever keeps the container list (the DiscoveryActor). */
+export type FollowerReport = { type: 'followerState'; status: FollowerStatus };
+
+type Internal =
+  | AppendAck
+  | { type: 'backfillSlot' }
+  | { type: 'chunk'; gen: number; chunk: Buffer }
+  | { type: 'streamEnded'; gen: number; error?: unknown }
+  | { type: 'multilineDue' }
+  | { type: 'reopen' }
+  | { type: 'dieGrace'; gen: number };
+
+export interface ContainerDeps {
+  docker: Docker;
+  info: ContainerInfo;
+  sinks: { buffer: ActorRef<IngestMsg>; others: ActorRef<IngestMsg>[] };
+  report?: ActorRef<FollowerReport>;
+  /** Bounds how many containers read their history at once. */
+  backfillQueue: PQueue;
+  retentionMs: number;
+  /** Lines of history to read at most on first contact (MAX_LOG_BUFFER: more could not be kept anyway). */
+  backfillTail: number;
+  batchSize: number;
+  maxLineBytes: number;
+  pipeline: PipelineOptions;
+  /** Where to resume from, e.g. restored from a snapshot. */
+  cursor?: { ts: string; atTs: number };
+}
+
+/** Chunks queued in the mailbox before the socket is paused, and the level at which it resumes. */
+const PAUSE_CHUNKS = 32;
+const RESUME_CHUNKS = 8;
+/** Append batches the buffer has not acknowledged before the socket is paused. */
+const MAX_INFLIGHT = 16;
+/** How long a died container's stream may take to end by itself before it is replaced by a catch-up read. */
+const DIE_GRACE_MS = 5000;
+const RETRY_BASE_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+/** One follower per container: exactly one logs stream at a time, resumed from a cursor, never duplicated. */
+export function containerActor(deps: ContainerDeps): ActorFactory<ContainerMsg> {
+  return (ctx) => new ContainerActor(ctx as ActorContext<ContainerMsg | Internal>, deps);
+}
+
+class ContainerActor {
+  private readonly info: ContainerInfo;
+  private readonly cursor: ResumeCursor;
+  private readonly pipeline: LinePipeline;
+  private tty = false;
+  private state: FollowerState = 'starting';
+  private error: string | undefined;
+  private gen = 0;
+  private stream: Readable | undefined;
+  private mode: 'backfill' | 'follow' = 'follow';
+  private assembler: LineAssembler | undefined;
+  private openedAt = 0;
+  private catchUp = false;
+  private retries = 0;
+  private releaseSlot: (() => void) | undefined;
+  private queuedChunks = 0;
+  private inflight = 0;
+  private lines = 0;
+  private batch: LogEntry[] = [];
+  private readonly truncatedTs = new Set<string>();
+
+  constructor(
+    private readonly ctx: ActorContext<ContainerMsg | Internal>,
+    private readonly deps: ContainerDeps,
+  ) {
+    this.info = { ...deps.info };
+    this.cursor = new ResumeCursor(deps.cursor?.ts, deps.cursor?.atTs);
+    this.pipeline = createLinePipeline(deps.pipeline);
+  }
+
+  async preStart(): Promise<void> {
+    try {
+      const inspect = await this.deps.docker.getContainer(this.info.id).inspect();
+      this.tty = inspect.Config?.Tty === true;
+    } catch (error) {
+      if (statusOf(error) === 404) throw new PermanentFailure(`container ${this.info.id.slice(0, 12)} no longer exists`, { cause: error });
+      throw error;
+    }
+    if (this.cursor.ts) return void (await this.openStream('follow'));
+    this.setState('backfilling');
+    // The slot is held until the history read ends, so that many containers do not hit the engine at once.
+    void this.deps.backfillQueue.add(
+      () =>
+        new Promise<void>((release) => {
+          this.releaseSlot = release;
+          this.ctx.self.tell({ type: 'backfillSlot' });
+        }),
+    );
+  }
+
+  async postStop(): Promise<void> {
+    this.closeStream();
+    this.releaseBackfill();
+    this.deliver(this.pipeline.flush());
+    // No ack: this incarnation will not be there to receive it.
+    this.sendBatch(false);
+  }
+
+  async receive(msg: ContainerMsg | Internal): Promise<void> {
+    switch (msg.type) {
+      case 'backfillSlot':
+        return this.openStream('backfill');
+      case 'chunk':
+        if (msg.gen !== this.gen) return;
+        this.queuedChunks--;
+        this.assembler!.push(msg.chunk);
+        this.afterInput();
+        return;
+      case 'streamEnded':
+        if (msg.gen !== this.gen) return;
+        return this.streamEnded(msg.error);
+      case 'appended':
+        this.inflight = Math.max(0, this.inflight - 1);
+        this.maybeResume();
+        return;
+      case 'multilineDue':
+        this.deliver(this.pipeline.flushDue(this.ctx.clock.now()));
+        this.afterInput();
+        return;
+      case 'started':
+        if (this.stream || this.state === 'backfilling' || this.state === 'unsupported') return;
+        this.ctx.cancelTimer('reopen');
+        return this.openStream('follow');
+      case 'reopen':
+        if (this.stream || this.state === 'backfilling') return;
+        return this.openStream('follow');
+      case 'died':
+        if (this.stream) this.ctx.startTimer('dieGrace', { type: 'dieGrace', gen: this.gen }, DIE_GRACE_MS);
+        return;
+      case 'dieGrace':
+        // The stream outlived its container: replace it with a read that ends at the last line.
+        if (msg.gen === this.gen && this.stream) {
+          this.catchUp = true;
+          this.stream.destroy();
+        }
+        return;
+      case 'destroyed':
+        this.setState('removed');
+        this.ctx.stop();
+        return;
+      case 'renamed':
+        this.info.name = msg.name.replace(/^\//, '');
+        this.info.service = serviceName(this.info.name, this.info.labels);
+        this.report();
+        return;
+      case 'status':
+        msg.replyTo.tell(this.status());
+        return;
+      default:
+        unhandled(msg);
+    }
+  }
+
+  private async openStream(mode: 'backfill' | 'follow'): Promise<void> {
+    const gen = ++this.gen;
+    this.mode = mode;
+    this.cursor.reopen();
+    this.assembler = new LineAssembler({
+      tty: this.tty,
+      maxLineBytes: this.deps.maxLineBytes,
+      accept: (ts) => this.cursor.accept(ts),
+      onLine: (line) => this.onLine(line),
+      onEngineError: (text) => this.setError(`engine: ${text}`),
+    });
+    const cutoff = msToSince(this.ctx.clock.now() - this.deps.retentionMs);
+    let stream: Readable;
+    try {
+      stream =
+        mode === 'backfill'
+          ? await openLogStream(this.deps.docker, this.info.id, { follow: false, since: cutoff, tail: this.deps.backfillTail })
+          : await openLogStream(this.deps.docker, this.info.id, { follow: true, since: this.cursor.since ?? cutoff });
+    } catch (error) {
+      if (gen === this.gen) await this.streamEnded(error);
+      return;
+    }
+    if (gen !== this.gen) return void stream.destroy();
+    this.stream = stream;
+    this.openedAt = this.ctx.clock.now();
+    this.queuedChunks = 0;
+    if (mode === 'follow') this.setState('following');
+    const self = this.ctx.self;
+    let ended = false;
+    const end = (error?: unknown) => {
+      if (ended) return;
+      ended = true;
+      self.tell({ type: 'streamEnded', gen, error });
+    };
+    stream.on('data', (chunk: Buffer) => {
+      self.tell({ type: 'chunk', gen, chunk });
+      if (++this.queuedChunks >= PAUSE_CHUNKS) stream.pause();
+    });
+    stream.on('end', () => end());
+    stream.on('close', () => end());
+    stream.on('error', (error) => end(error));
+  }
+
+  private async streamEnded(error: unknown): Promise<void> {
+    this.ctx.cancelTimer('dieGrace');
+    this.stream = undefined;
+    this.assembler?.end();
+    this.deliver(this.pipeline.flush());
+    this.sendBatch();
+    const status = statusOf(error);
+    if (status === 404 || status === 409) {
+      this.setState('removed');
+      return this.ctx.stop();
+    }
+    if (status === 501) {
+      // A logging driver without a reader (`none`, …): retrying cannot help.
+      this.setState('unsupported', `logging driver cannot be read: ${(error as Error).message}`);
+      this.releaseBackfill();
+      return;
+    }
+    if (this.mode === 'backfill') {
+      this.releaseBackfill();
+      if (error) this.setError(String((error as Error).message ?? error));
+      return this.openStream('follow');
+    }
+    if (this.catchUp) {
+      this.catchUp = false;
+      return this.openStream('follow');
+    }
+    let running: boolean;
+    try {
+      running = (await this.deps.docker.getContainer(this.info.id).inspect()).State?.Running === true;
+    } catch (e) {
+      if (statusOf(e) === 404) {
+        this.setState('removed');
+        return this.ctx.stop();
+      }
+      return this.retryLater(e);
+    }
+    if (!running) return this.setState('stopped');
+    if (error) return this.retryLater(error);
+    // The container runs but its stream ended: reopen, backing off if that keeps happening at once.
+    if (this.ctx.clock.now() - this.openedAt > 1000) this.retries = 0;
+    if (this.retries === 0) {
+      this.retries++;
+      return this.openStream('follow');
+    }
+    this.retryLater(new Error('log stream ended while the container runs'));
+  }
+
+  private retryLater(error: unknown): void {
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(this.retries++, 16));
+    this.setState('retrying', String((error as Error)?.message ?? error));
+    this.ctx.startTimer('reopen', { type: 'reopen' }, delay * (0.8 + 0.4 * Math.random()));
+  }
+
+  private onLine(line: AssembledLine): void {
+    if (line.truncated) this.truncatedTs.add(line.ts);
+    this.deliver(this.pipeline.push(line.stream, line.text, line.ts, this.ctx.clock.now()));
+  }
+
+  private deliver(outputs: PipelineOutput[]): void {
+    for (const o of outputs) {
+      const p = o.parsed;
+      const entry: LogEntry = {
+        time: p.time,
+        level: p.level,
+        message: p.message,
+        fields: p.fields,
+        dockerTs: o.dockerTs,
+        dockerMs: dockerTsToMs(o.dockerTs),
+        stream: o.stream,
+        containerId: this.info.id,
+        containerName: this.info.name,
+        service: this.info.service,
+      };
+      if (o.truncated || (this.truncatedTs.size > 0 && this.truncatedTs.delete(o.dockerTs))) entry.truncated = true;
+      this.batch.push(entry);
+      if (this.batch.length >= this.deps.batchSize) this.sendBatch();
+    }
+  }
+
+  private afterInput(): void {
+    this.sendBatch();
+    const due = this.pipeline.nextDeadline();
+    if (due !== undefined) this.ctx.startTimer('multiline', { type: 'multilineDue' }, Math.max(0, due - this.ctx.clock.now()));
+    this.maybeResume();
+  }
+
+  private sendBatch(acked = true): void {
+    if (this.batch.length === 0) return;
+    const entries = this.batch;
+    this.batch = [];
+    this.lines += entries.length;
+    if (!acked) this.deps.sinks.buffer.tell({ type: 'append', entries });
+    else if (this.deps.sinks.buffer.tell({ type: 'append', entries, ack: this.ctx.self })) this.inflight++;
+    for (const sink of this.deps.sinks.others) sink.tell({ type: 'append', entries });
+  }
+
+  private maybeResume(): void {
+    if (this.stream?.isPaused() && this.queuedChunks <= RESUME_CHUNKS && this.inflight < MAX_INFLIGHT) this.stream.resume();
+    else if (this.stream && this.inflight >= MAX_INFLIGHT) this.stream.pause();
+  }
+
+  private closeStream(): void {
+    this.gen++;
+    this.stream?.destroy();
+    this.stream = undefined;
+  }
+
+  private releaseBackfill(): void {
+    this.releaseSlot?.();
+    this.releaseSlot = undefined;
+  }
+
+  private setState(state: FollowerState, error?: string): void {
+    this.state = state;
+    if (error !== undefined) this.error = error;
+    else if (state === 'following') this.error = undefined;
+    this.report();
+  }
+
+  private setError(error: string): void {
+    this.error = error;
+    this.report();
+  }
+
+  private report(): void {
+    this.deps.report?.tell({ type: 'followerState', status: this.status() });
+  }
+
+  private status(): FollowerStatus {
+    return {
+      id: this.info.id,
+      name: this.info.name,
+      service: this.info.service,
+      state: this.state,
+      tty: this.tty,
+      lines: this.lines,
+      cursor: this.cursor.ts || undefined,
+      error: this.error,
+    };
+  }
+}

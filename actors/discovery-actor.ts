@@ -1,0 +1,281 @@
+import type Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+import { ask, unhandled, type ActorContext, type ActorFactory, type ActorRef, type StartChildReply, type SupervisorMsg } from '../runtime/index.js';
+import type { ContainerMsg, FollowerReport, FollowerStatus } from './container-actor.js';
+import { containerInfo, isCollected, type ContainerInfo } from './container-info.js';
+import { openEventStream } from './docker/docker-client.js';
+import { serviceLog } from './service-log.js';
+
+/** Queries and reports the DiscoveryActor answers. */
+export type DiscoveryMsg = { type: 'status'; replyTo: ActorRef<DiscoveryStatus> } | FollowerReport;
+
+export interface ContainerStatus {
+  id: string;
+  name: string;
+  service: string;
+  image: string;
+  project?: string;
+  /** Docker's view: running, exited, paused, … */
+  state: string;
+  tty: boolean;
+  /** Why its logs cannot be read (a logging driver without a reader). */
+  unsupported?: string;
+  follower?: FollowerStatus;
+}
+
+export interface DiscoveryStatus {
+  connected: boolean;
+  lastError?: string;
+  /** Times the events stream was (re)established. */
+  connects: number;
+  containers: ContainerStatus[];
+}
+
+type Internal =
+  | { type: 'connect' }
+  | { type: 'eventChunk'; gen: number; chunk: Buffer }
+  | { type: 'eventsEnded'; gen: number; error?: unknown };
+
+export interface DiscoveryDeps {
+  docker: Docker;
+  /** The supervisor of the ContainerActors. */
+  containers: ActorRef<SupervisorMsg>;
+  follower(info: ContainerInfo, self: ActorRef<FollowerReport>): ActorFactory<ContainerMsg>;
+  include: RegExp[];
+  exclude: RegExp[];
+  askTimeoutMs?: number;
+}
+
+/** Docker's event message: newer engines drop the legacy `status`/`id` fields. */
+interface DockerEvent {
+  Type?: string;
+  Action?: string;
+  status?: string;
+  id?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+}
+
+interface Known {
+  info: ContainerInfo;
+  ref: ActorRef<ContainerMsg>;
+  state: string;
+  follower?: FollowerStatus;
+}
+
+const RECONNECT_BASE_MS = 250;
+const RECONNECT_MAX_MS = 10_000;
+
+/** Follows Docker's container events and keeps exactly one ContainerActor per collected container. */
+export function discoveryActor(deps: DiscoveryDeps): ActorFactory<DiscoveryMsg> {
+  return (ctx) => new DiscoveryActor(ctx as ActorContext<DiscoveryMsg | Internal>, deps);
+}
+
+class DiscoveryActor {
+  private readonly known = new Map<string, Known>();
+  private connected = false;
+  private lastError: string | undefined;
+  private connects = 0;
+  private attempt = 0;
+  private gen = 0;
+  private stream: Readable | undefined;
+  private carry = '';
+
+  constructor(
+    private readonly ctx: ActorContext<DiscoveryMsg | Internal>,
+    private readonly deps: DiscoveryDeps,
+  ) {}
+
+  preStart(): void {
+    this.ctx.self.tell({ type: 'connect' });
+  }
+
+  postStop(): void {
+    this.gen++;
+    this.stream?.destroy();
+  }
+
+  async receive(msg: DiscoveryMsg | Internal): Promise<void> {
+    switch (msg.type) {
+      case 'connect':
+        return this.connect();
+      case 'eventChunk':
+        if (msg.gen === this.gen) await this.eventChunk(msg.chunk);
+        return;
+      case 'eventsEnded':
+        if (msg.gen === this.gen) this.disconnected(msg.error ?? new Error('Docker events stream ended'));
+        return;
+      case 'followerState': {
+        const k = this.known.get(msg.status.id);
+        if (k) k.follower = msg.status;
+        return;
+      }
+      case 'status':
+        msg.replyTo.tell({
+          connected: this.connected,
+          lastError: this.lastError,
+          connects: this.connects,
+          containers: [...this.known.values()].map((k) => ({
+            id: k.info.id,
+            name: k.info.name,
+            service: k.info.service,
+            image: k.info.image,
+            project: k.info.project,
+            state: k.state,
+            tty: k.follower?.tty ?? false,
+            unsupported: k.follower?.state === 'unsupported' ? k.follower.error : undefined,
+            follower: k.follower,
+          })),
+        });
+        return;
+      default:
+        unhandled(msg);
+    }
+  }
+
+  /** Subscribe first, then list, then reconcile: a container starting in between is seen either way. */
+  private async connect(): Promise<void> {
+    const gen = ++this.gen;
+    this.stream?.destroy();
+    this.carry = '';
+    let stream: Readable;
+    try {
+      stream = await openEventStream(this.deps.docker);
+    } catch (error) {
+      return this.disconnected(error);
+    }
+    if (gen !== this.gen) return void stream.destroy();
+    this.stream = stream;
+    const self = this.ctx.self;
+    let ended = false;
+    const end = (error?: unknown) => {
+      if (!ended) self.tell({ type: 'eventsEnded', gen, error });
+      ended = true;
+    };
+    stream.on('data', (chunk: Buffer) => self.tell({ type: 'eventChunk', gen, chunk }));
+    stream.on('end', () => end());
+    stream.on('close', () => end());
+    stream.on('error', (e) => end(e));
+    try {
+      const list = await this.deps.docker.listContainers({ all: true });
+      await this.reconcile(list);
+    } catch (error) {
+      stream.destroy();
+      return this.disconnected(error);
+    }
+    this.connected = true;
+    this.connects++;
+    this.attempt = 0;
+    this.lastError = undefined;
+    serviceLog(2, `connected to Docker; following ${this.known.size} containers`);
+  }
+
+  private disconnected(error: unknown): void {
+    this.gen++;
+    this.stream?.destroy();
+    this.stream = undefined;
+    const message = String((error as Error)?.message ?? error);
+    if (this.connected || this.attempt === 0) serviceLog(3, `Docker connection lost: ${message}; reconnecting`);
+    this.connected = false;
+    this.lastError = message;
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** Math.min(this.attempt++, 16));
+    this.ctx.startTimer('connect', { type: 'connect' }, delay * (0.8 + 0.4 * Math.random()));
+  }
+
+  /** Starts followers for containers not yet followed, wakes the running ones, and retires the vanished. */
+  private async reconcile(list: Docker.ContainerInfo[]): Promise<void> {
+    const present = new Set<string>();
+    for (const c of list) {
+      present.add(c.Id);
+      const info = containerInfo(c.Id, c.Names?.[0] ?? c.Id.slice(0, 12), c.Image, c.Labels);
+      const k = this.known.get(c.Id);
+      if (k) {
+        k.state = c.State;
+        if (c.State === 'running') k.ref.tell({ type: 'started' });
+      } else if (isCollected(info, this.deps.include, this.deps.exclude)) {
+        await this.follow(info, c.State);
+      }
+    }
+    for (const [id, k] of this.known) {
+      if (present.has(id)) continue;
+      k.ref.tell({ type: 'destroyed' });
+      this.known.delete(id);
+    }
+  }
+
+  private async follow(info: ContainerInfo, state: string): Promise<void> {
+    const reply = await ask<SupervisorMsg, StartChildReply>(
+      this.deps.containers,
+      (replyTo) => ({ type: 'startChild', spec: { id: info.id, restart: 'transient', shutdownMs: 2000, start: this.deps.follower(info, this.ctx.self) }, replyTo }),
+      this.deps.askTimeoutMs ?? 10_000,
+      this.ctx.clock,
+    );
+    this.known.set(info.id, { info, ref: reply.ref as ActorRef<ContainerMsg>, state });
+  }
+
+  /** Events come as JSON lines that network chunks split or merge. */
+  private async eventChunk(chunk: Buffer): Promise<void> {
+    const text = this.carry + chunk.toString('utf8');
+    const lines = text.split('\n');
+    this.carry = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      let event: DockerEvent;
+      try {
+        event = JSON.parse(line) as DockerEvent;
+      } catch {
+        serviceLog(3, `unreadable Docker event skipped: ${line.slice(0, 200)}`);
+        continue;
+      }
+      await this.event(event);
+    }
+  }
+
+  private async event(e: DockerEvent): Promise<void> {
+    if (e.Type && e.Type !== 'container') return;
+    const id = e.Actor?.ID ?? e.id;
+    const action = (e.Action ?? e.status ?? '').split(':')[0]!.trim();
+    if (!id) return;
+    const attrs = e.Actor?.Attributes ?? {};
+    const k = this.known.get(id);
+    switch (action) {
+      case 'start': {
+        if (k) {
+          k.state = 'running';
+          k.ref.tell({ type: 'started' });
+          return;
+        }
+        const { name = id.slice(0, 12), image = '', ...labels } = attrs;
+        const info = containerInfo(id, name, image, labels);
+        if (isCollected(info, this.deps.include, this.deps.exclude)) await this.follow(info, 'running');
+        return;
+      }
+      case 'die':
+        if (k) {
+          k.state = 'exited';
+          k.ref.tell({ type: 'died' });
+        }
+        return;
+      case 'destroy':
+        if (k) {
+          k.ref.tell({ type: 'destroyed' });
+          this.known.delete(id);
+        }
+        return;
+      case 'rename':
+        if (k && attrs.name) {
+          k.info = containerInfo(id, attrs.name, k.info.image, k.info.labels);
+          k.ref.tell({ type: 'renamed', name: attrs.name });
+        }
+        return;
+      case 'pause':
+        if (k) k.state = 'paused';
+        return;
+      case 'unpause':
+        if (k) k.state = 'running';
+        return;
+      default:
+        // create, exec_*, health_status, attach, kill, stop, …: nothing changes for collection.
+        return;
+    }
+  }
+}

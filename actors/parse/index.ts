@@ -1,0 +1,11 @@
+export * from './log-entry.js';
+export { normalizeLevel, levelFromNumber, maxLevel } from './level.js';
+export { parseLeadingTimestamp, normalizeTimeValue, epochToIso, formatIso, type LeadingTimestamp } from './timestamp.js';
+export { stripAnsi } from './ansi.js';
+export { parseJsonLine, fromJsonObject, renderTemplate } from './json-line.js';
+export { parseLogfmt, startsWithLogfmtKey } from './logfmt-line.js';
+export { parsePlainLine, looksLikeException } from './plain-line.js';
+export { parseLine, parseLineHead, type ParseOptions } from './parse-line.js';
+export { MultilineJoiner, type JoinedLine, type MultilineOptions } from './multiline.js';
+export { createRedactor, isSecretKey, REDACTED, type Redactor, type RedactorOptions } from './redact.js';
+export { createLinePipeline, type LinePipeline, type PipelineOptions, type PipelineOutput } from './pipeline.js';
