@@ -87,7 +87,8 @@ class ContainerActor {
   private gen = 0;
   private stream: Readable | undefined;
   private mode: 'backfill' | 'follow' = 'follow';
-  private assembler: LineAssembler | undefined;
+  /** One per incarnation, not per stream: a split line or a trace may straddle two streams. */
+  private assembler!: LineAssembler;
   private openedAt = 0;
   private catchUp = false;
   private retries = 0;
@@ -111,6 +112,13 @@ class ContainerActor {
     try {
       const inspect = await this.deps.docker.getContainer(this.info.id).inspect();
       this.tty = inspect.Config?.Tty === true;
+      this.assembler = new LineAssembler({
+        tty: this.tty,
+        maxLineBytes: this.deps.maxLineBytes,
+        accept: (ts) => this.cursor.accept(ts),
+        onLine: (line) => this.onLine(line),
+        onEngineError: (text) => this.setError(`engine: ${text}`),
+      });
     } catch (error) {
       if (statusOf(error) === 404) throw new PermanentFailure(`container ${this.info.id.slice(0, 12)} no longer exists`, { cause: error });
       throw error;
@@ -130,6 +138,7 @@ class ContainerActor {
   async postStop(): Promise<void> {
     this.closeStream();
     this.releaseBackfill();
+    this.assembler?.finish();
     this.deliver(this.pipeline.flush());
     // No ack: this incarnation will not be there to receive it.
     this.sendBatch(false);
@@ -142,7 +151,7 @@ class ContainerActor {
       case 'chunk':
         if (msg.gen !== this.gen) return;
         this.queuedChunks--;
-        this.assembler!.push(msg.chunk);
+        this.assembler.push(msg.chunk);
         this.afterInput();
         return;
       case 'streamEnded':
@@ -194,13 +203,6 @@ class ContainerActor {
     const gen = ++this.gen;
     this.mode = mode;
     this.cursor.reopen();
-    this.assembler = new LineAssembler({
-      tty: this.tty,
-      maxLineBytes: this.deps.maxLineBytes,
-      accept: (ts) => this.cursor.accept(ts),
-      onLine: (line) => this.onLine(line),
-      onEngineError: (text) => this.setError(`engine: ${text}`),
-    });
     const cutoff = msToSince(this.ctx.clock.now() - this.deps.retentionMs);
     let stream: Readable;
     try {
@@ -236,8 +238,7 @@ class ContainerActor {
   private async streamEnded(error: unknown): Promise<void> {
     this.ctx.cancelTimer('dieGrace');
     this.stream = undefined;
-    this.assembler?.end();
-    this.deliver(this.pipeline.flush());
+    this.assembler.streamEnded();
     this.sendBatch();
     const status = statusOf(error);
     if (status === 404 || status === 409) {
@@ -248,7 +249,7 @@ class ContainerActor {
       // A logging driver without a reader (`none`, …): retrying cannot help.
       this.setState('unsupported', `logging driver cannot be read: ${(error as Error).message}`);
       this.releaseBackfill();
-      return;
+      return this.finishLines();
     }
     if (this.mode === 'backfill') {
       this.releaseBackfill();
@@ -269,7 +270,10 @@ class ContainerActor {
       }
       return this.retryLater(e);
     }
-    if (!running) return this.setState('stopped');
+    if (!running) {
+      this.finishLines();
+      return this.setState('stopped');
+    }
     if (error) return this.retryLater(error);
     // The container runs but its stream ended: reopen, backing off if that keeps happening at once.
     if (this.ctx.clock.now() - this.openedAt > 1000) this.retries = 0;
@@ -278,6 +282,13 @@ class ContainerActor {
       return this.openStream('follow');
     }
     this.retryLater(new Error('log stream ended while the container runs'));
+  }
+
+  /** The container stopped: what is held (an unterminated line, a trace in progress) is complete. */
+  private finishLines(): void {
+    this.assembler.finish();
+    this.deliver(this.pipeline.flush());
+    this.sendBatch();
   }
 
   private retryLater(error: unknown): void {

@@ -45,7 +45,7 @@ interface Pending {
  * lines Docker split at 16 KiB (each piece repeats the first piece's timestamp), per stream.
  */
 export class LineAssembler {
-  private readonly frames = new FrameDecoder();
+  private frames = new FrameDecoder();
   private readonly pending: { stdout?: Pending; stderr?: Pending } = {};
   private carry: Buffer | undefined;
   private readonly onFrame = (type: number, payload: Buffer): void => {
@@ -56,8 +56,11 @@ export class LineAssembler {
 
   constructor(private readonly opts: LineAssemblerOptions) {}
 
+  private leftover: Buffer | undefined;
+
   /** Feeds a chunk of the response body. */
   push(chunk: Buffer): void {
+    this.leftover = undefined;
     if (!this.opts.tty) return this.frames.push(chunk, this.onFrame);
     const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = undefined;
@@ -65,16 +68,27 @@ export class LineAssembler {
     if (used < buf.length) this.carry = Buffer.from(buf.subarray(used));
   }
 
-  /** The body ended: text left without a newline is flushed as a line. */
-  end(): void {
-    if (this.carry) {
-      const buf = this.carry;
-      this.carry = undefined;
-      this.ttyMessages(buf, true);
-    }
+  /**
+   * One response body ended; another may continue from the resume cursor. Bytes of an unfinished
+   * message are set aside (the cursor has not counted it, so a reopened stream repeats it), and the
+   * pieces of a line split at 16 KiB stay pending, since its last piece may come on the next stream.
+   */
+  streamEnded(): void {
+    this.frames = new FrameDecoder();
+    this.leftover = this.carry;
+    this.carry = undefined;
+  }
+
+  /** No more bodies will come (the container stopped): text left without a newline is flushed as a line. */
+  finish(): void {
+    this.streamEnded();
+    const buf = this.leftover;
+    this.leftover = undefined;
+    if (buf) this.ttyMessages(buf, true);
     this.flushPending('stdout');
     this.flushPending('stderr');
   }
+
 
   /** A multiplexed frame's payload: normally one message, but split defensively at newlines. */
   private messages(stream: StreamName, buf: Buffer): void {

@@ -23,7 +23,7 @@ function assemble(chunks: Buffer[], tty = false, maxLineBytes = 1 << 20, accept:
   const errors: string[] = [];
   const a = new LineAssembler({ tty, maxLineBytes, onLine: (l) => lines.push(l), accept, onEngineError: (e) => errors.push(e) });
   for (const c of chunks) a.push(c);
-  a.end();
+  a.finish();
   return { lines, errors };
 }
 
@@ -104,6 +104,19 @@ test('TTY streams: raw lines ending \\r\\n, split across chunks, 16 KiB pieces j
 
 test('TTY text without a newline at the end is flushed', () => {
   assert.equal(assemble([Buffer.from(`${TS1} a\r\n${TS2} prompt> `)], true).lines.map((l) => l.text), ['a', 'prompt> ']);
+});
+
+test('a line split at 16 KiB whose last piece comes on the next stream is joined, not cut', () => {
+  const cursor = new ResumeCursor();
+  const lines: AssembledLine[] = [];
+  const a = new LineAssembler({ tty: false, maxLineBytes: 1 << 20, onLine: (l) => lines.push(l), accept: (ts) => cursor.accept(ts), onEngineError: () => {} });
+  const piece = 'p'.repeat(16384);
+  a.push(Buffer.concat([frame(1, `${TS1} ${piece}`), frame(1, `${TS1} ${piece}`).subarray(0, 100)]));
+  a.streamEnded(); // a history read ended mid-line; the half frame was not counted
+  assert.equal(lines, []);
+  cursor.reopen();
+  a.push(Buffer.concat([frame(1, `${TS1} ${piece}`), frame(1, `${TS1} ${piece}`), frame(1, `${TS1} end\n`)]));
+  assert.equal(lines.map((l) => l.text.length), [2 * 16384 + 3]);
 });
 
 test('the resume cursor skips exactly the messages already seen at the cursor timestamp', () => {

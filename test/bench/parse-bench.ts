@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createLinePipeline } from '../../actors/parse/pipeline.js';
 import type { StreamName } from '../../actors/parse/log-entry.js';
+import { rng } from '../support/rng.js';
 
 export interface ParseBenchResult {
   linesPerSec: number;
@@ -15,17 +16,6 @@ interface CorpusLine {
   ts: string;
 }
 
-/** Small deterministic PRNG (mulberry32) so every run times the same corpus. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PATHS = ['/api/v1/users', '/api/v1/orders/8812', '/healthz', '/static/app.js', '/api/v1/search?q=lamp'];
 const WORDS = ['cache', 'queue', 'worker', 'session', 'upstream', 'scheduler', 'indexer', 'billing'];

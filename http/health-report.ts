@@ -1,0 +1,60 @@
+import type { BufferStats } from '../actors/buffer-protocol.js';
+import type { DiscoveryStatus, RuntimeStats } from './deps.js';
+
+/** Body of `GET /health`. Parts whose actor did not answer are null and named in `problems`. */
+export interface HealthReport {
+  status: 'healthy' | 'degraded';
+  /** Containers whose logs are read (the ones not marked unsupported). */
+  containers_monitored: number | null;
+  docker_connection: 'connected' | 'disconnected';
+  log_buffer_size: number | null;
+  log_buffer_capacity: number | null;
+  retention_hours: number | null;
+  uptime_seconds: number;
+  version: string;
+  actor_restarts: number;
+  dead_letters: number;
+  /** Entries dropped for slow live clients plus messages lost to full mailboxes (not buffer evictions). */
+  dropped_entries: number;
+  last_docker_error?: string;
+  problems?: string[];
+}
+
+export interface HealthInputs {
+  /** Undefined when the discovery did not answer. */
+  discovery: DiscoveryStatus | undefined;
+  buffer: BufferStats | undefined;
+  runtime: RuntimeStats;
+  liveDropped: number;
+  problems: string[];
+  now: number;
+  startedAt: number;
+  version: string;
+  /** Configured retention, used when the buffer did not answer. */
+  retentionMs?: number;
+}
+
+/**
+ * Assembles the health report: healthy when Docker is connected and both actors answered.
+ * An unknown Docker connection counts as disconnected.
+ */
+export function healthReport(h: HealthInputs): HealthReport {
+  const connected = h.discovery?.connected === true;
+  const retention = h.buffer?.retentionMs ?? h.retentionMs;
+  const report: HealthReport = {
+    status: connected && h.buffer !== undefined && h.problems.length === 0 ? 'healthy' : 'degraded',
+    containers_monitored: h.discovery ? h.discovery.containers.filter((c) => !c.unsupported).length : null,
+    docker_connection: connected ? 'connected' : 'disconnected',
+    log_buffer_size: h.buffer?.size ?? null,
+    log_buffer_capacity: h.buffer?.capacity ?? null,
+    retention_hours: retention === undefined ? null : retention / 3_600_000,
+    uptime_seconds: Math.max(0, Math.floor((h.now - h.startedAt) / 1000)),
+    version: h.version,
+    actor_restarts: h.runtime.restarts,
+    dead_letters: h.runtime.deadLetters,
+    dropped_entries: h.liveDropped + h.runtime.overflows,
+  };
+  if (h.discovery?.lastError) report.last_docker_error = h.discovery.lastError;
+  if (h.problems.length) report.problems = h.problems;
+  return report;
+}

@@ -1,0 +1,36 @@
+import type { ServerResponse } from 'node:http';
+import type { BufferStats } from '../actors/buffer-protocol.js';
+import type { HttpContext } from './context.js';
+import type { BufferMsg, DiscoveryMsg, DiscoveryStatus } from './deps.js';
+import { toHttpError } from './error-response.js';
+import { healthReport } from './health-report.js';
+import { sendJson } from './json-response.js';
+
+/**
+ * `GET /health` (no token needed): asks the discovery and the buffer in parallel; one that fails
+ * or is late degrades the report instead of failing it. 200 when healthy, else 503.
+ */
+export async function getHealth(ctx: HttpContext, res: ServerResponse): Promise<void> {
+  const problems: string[] = [];
+  const part = <T>(name: string, p: Promise<T>): Promise<T | undefined> =>
+    p.catch((e: unknown) => {
+      problems.push(`${name}: ${toHttpError(e).message}`);
+      return undefined;
+    });
+  const [discovery, buffer] = await Promise.all([
+    part('discovery', ctx.ask<DiscoveryMsg, DiscoveryStatus>(ctx.deps.discovery, (replyTo) => ({ type: 'status', replyTo }))),
+    part('buffer', ctx.ask<BufferMsg, BufferStats>(ctx.deps.buffer, (replyTo) => ({ type: 'stats', replyTo }))),
+  ]);
+  const report = healthReport({
+    discovery,
+    buffer,
+    runtime: ctx.deps.stats(),
+    liveDropped: ctx.live.dropped,
+    problems,
+    now: ctx.clock.now(),
+    startedAt: ctx.config.startedAt,
+    version: ctx.config.version,
+    retentionMs: ctx.config.retentionMs,
+  });
+  sendJson(res, report.status === 'healthy' ? 200 : 503, report);
+}

@@ -1,0 +1,10 @@
+export * from './config.js';
+export * from './deps.js';
+export * from './entry-json.js';
+export * from './http-error.js';
+export * from './params.js';
+export * from './server.js';
+export type { LiveClientStats } from './live-client.js';
+export type { LiveStats } from './live-registry.js';
+export type { HealthReport } from './health-report.js';
+export type { LogsPage } from './logs-route.js';

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { ActorStoppedError, MailboxFullError } from '../runtime/index.js';
+import type { HttpContext } from './context.js';
+import { ParamError } from './http-error.js';
+import { LiveClient } from './live-client.js';
+import type { LiveParams } from './params.js';
+import { withTimeout } from './with-timeout.js';
+
+/**
+ * Subscribes a new live client to the buffer and waits (askTimeoutMs) for its acceptance, so that
+ * a refusal or a silent buffer can still be answered with a status (400, 504) before the stream starts.
+ * The client unsubscribes itself when it closes.
+ * @throws ParamError when the buffer refuses the filter; AskTimeoutError; ActorStoppedError/MailboxFullError.
+ */
+export async function subscribeLive(ctx: HttpContext, params: LiveParams, frame: (json: string) => string): Promise<LiveClient> {
+  const { buffer } = ctx.deps;
+  const id = `http-${randomUUID()}`;
+  const client = new LiveClient({
+    id,
+    maxEntries: ctx.config.maxClientQueue,
+    maxBytes: ctx.config.maxClientQueueBytes,
+    stallTimeoutMs: ctx.config.stallTimeoutMs,
+    clock: ctx.clock,
+    frame,
+    onDropped: (n) => ctx.live.countDropped(n),
+    onClosed: (c, reason) => {
+      ctx.live.remove(c, reason);
+      if (buffer.alive) buffer.tell({ type: 'unsubscribe', id });
+    },
+  });
+  ctx.live.add(client);
+  if (!buffer.tell({ type: 'subscribe', id, filter: params.filter, tail: params.tail, subscriber: client })) {
+    client.close();
+    throw buffer.alive ? new MailboxFullError(buffer.path) : new ActorStoppedError(buffer.path);
+  }
+  let refusal;
+  try {
+    refusal = await withTimeout(client.ready, ctx.config.askTimeoutMs, ctx.clock, buffer.path);
+  } catch (e) {
+    client.close();
+    throw e;
+  }
+  if (refusal) {
+    client.close();
+    throw new ParamError(refusal.parameter, refusal.error);
+  }
+  return client;
+}

@@ -1,0 +1,38 @@
+import type { ServerResponse } from 'node:http';
+import type { QueryReply } from '../actors/buffer-protocol.js';
+import type { HttpContext } from './context.js';
+import type { BufferMsg, DiscoveryMsg, DiscoveryStatus } from './deps.js';
+import { entryJson, type EntryJson } from './entry-json.js';
+import { ParamError } from './http-error.js';
+import { sendJson } from './json-response.js';
+import { parseLogQuery } from './params.js';
+
+/** Body of `GET /logs`. */
+export interface LogsPage {
+  logs: EntryJson[];
+  count: number;
+  /** Containers the discovery knows of; null when it did not answer in time (the page is still served). */
+  total_containers: number | null;
+  next_cursor?: string;
+}
+
+/**
+ * `GET /logs` and `GET /logs/service/:name` (`service` from the path replaces the parameter):
+ * asks the buffer for a page and the discovery for the container count, in parallel.
+ */
+export async function getLogs(ctx: HttpContext, search: string, res: ServerResponse, service?: string): Promise<void> {
+  const query = parseLogQuery(new URLSearchParams(search), ctx.clock.now(), ctx.config);
+  if (service !== undefined) query.services = [service];
+  const [reply, discovery] = await Promise.all([
+    ctx.ask<BufferMsg, QueryReply>(ctx.deps.buffer, (replyTo) => ({ type: 'query', query, replyTo })),
+    ctx.ask<DiscoveryMsg, DiscoveryStatus>(ctx.deps.discovery, (replyTo) => ({ type: 'status', replyTo })).catch(() => undefined),
+  ]);
+  if (!reply.ok) throw new ParamError(reply.parameter, reply.error);
+  const page: LogsPage = {
+    logs: reply.result.entries.map(entryJson),
+    count: reply.result.entries.length,
+    total_containers: discovery ? discovery.containers.length : null,
+  };
+  if (reply.result.nextCursor !== undefined) page.next_cursor = reply.result.nextCursor;
+  sendJson(res, 200, page);
+}

@@ -1,0 +1,64 @@
+/** Entry point: read the configuration, start the actor tree, serve HTTP, stop cleanly on a signal. */
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, type Config } from './actors/config.js';
+import { startService } from './actors/service.js';
+import { serviceLog, setServiceLogLevel } from './actors/service-log.js';
+import { createServer } from './http/index.js';
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`logagg: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  setServiceLogLevel(config.logLevel);
+  const startedAt = Date.now();
+  const service = await startService(config, {
+    onFatal: (path, error) => {
+      serviceLog(5, `supervisor ${path} gave up after repeated failures: ${String((error as Error)?.stack ?? error)}`);
+      process.exit(1);
+    },
+  });
+  const http = createServer(
+    { buffer: service.buffer, errors: service.errors, discovery: service.discovery, stats: () => service.system.stats },
+    {
+      defaultLimit: config.defaultLogLimit,
+      maxLimit: config.maxLogLimit,
+      askTimeoutMs: 5000,
+      apiToken: config.apiToken,
+      corsOrigins: config.corsOrigins,
+      version,
+      startedAt,
+      maxClientQueue: 1000,
+      retentionMs: config.retentionMs,
+    },
+  );
+  const address = await http.listen(config.port, config.host);
+  serviceLog(2, `logagg ${version} listening on ${address.address}:${address.port} (Docker at ${config.dockerHost})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    serviceLog(2, `${signal}: stopping`);
+    const force = setTimeout(() => process.exit(1), 25_000);
+    force.unref();
+    await http.close();
+    await service.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error) => {
+  serviceLog(5, `failed to start: ${String((error as Error)?.stack ?? error)}`);
+  process.exit(1);
+});

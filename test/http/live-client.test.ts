@@ -1,0 +1,183 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { LogEntry } from '../../actors/parse/log-entry.js';
+import { ManualClock } from '../../runtime/index.js';
+import { LiveClient, type EndReason, type LiveTransport } from '../../http/live-client.js';
+
+const test = suite('http live client');
+
+function entry(i: number, message = `line ${i}`): LogEntry {
+  const ms = Date.parse('2024-05-01T12:00:00Z') + i;
+  return {
+    level: 2,
+    message,
+    dockerTs: new Date(ms).toISOString().replace('Z', '000000Z'),
+    dockerMs: ms,
+    stream: 'stdout',
+    containerId: 'a'.repeat(64),
+    containerName: 'web-1',
+    service: 'web',
+  };
+}
+
+/** A transport whose writes complete only when told to: a client that does not read. */
+class FakeTransport implements LiveTransport {
+  sent: string[] = [];
+  private callbacks: (() => void)[] = [];
+  ended: EndReason | undefined;
+  send(text: string, done: () => void): void {
+    this.sent.push(text);
+    this.callbacks.push(done);
+  }
+  end(reason: EndReason): void {
+    this.ended = reason;
+  }
+  bufferedBytes(): number {
+    return 0;
+  }
+  /** Completes the `n` oldest writes (all by default). */
+  flush(n = Infinity): void {
+    const cbs = this.callbacks.splice(0, n);
+    for (const cb of cbs) cb();
+  }
+}
+
+function setup(opts: { maxEntries?: number; maxBytes?: number; stallTimeoutMs?: number } = {}) {
+  const clock = new ManualClock();
+  const state = { dropped: 0, closed: 0 };
+  const client = new LiveClient({
+    id: 't',
+    maxEntries: opts.maxEntries ?? 10,
+    maxBytes: opts.maxBytes ?? 1024 * 1024,
+    stallTimeoutMs: opts.stallTimeoutMs ?? 60_000,
+    clock,
+    frame: (json) => `${json}\n`,
+    onDropped: (n) => (state.dropped += n),
+    onClosed: () => state.closed++,
+  });
+  return { clock, client, state, transport: new FakeTransport() };
+}
+
+const messages = (t: FakeTransport) => t.sent.map((s) => JSON.parse(s));
+
+test('entries are framed and written in order; ready settles on subscribed', async () => {
+  const { client, transport } = setup();
+  client.tell({ type: 'subscribed' });
+  assert.is(await client.ready, null);
+  client.attach(transport);
+  client.tell({ type: 'entries', entries: [entry(1), entry(2)] });
+  client.tell({ type: 'entries', entries: [entry(3)] });
+  assert.equal(messages(transport).map((m) => m.message), ['line 1', 'line 2', 'line 3']);
+  assert.ok(transport.sent.every((s) => s.endsWith('\n')));
+});
+
+test('before attach, entries wait in the backlog and go out first', () => {
+  const { client, transport } = setup();
+  client.tell({ type: 'subscribed' });
+  client.tell({ type: 'entries', entries: [entry(1), entry(2)] });
+  assert.is(client.stats().pendingEntries, 2);
+  client.attach(transport);
+  client.tell({ type: 'entries', entries: [entry(3)] });
+  assert.equal(messages(transport).map((m) => m.message), ['line 1', 'line 2', 'line 3']);
+});
+
+test('a refusal settles ready with the FilterError', async () => {
+  const { client } = setup();
+  client.tell({ ok: false, parameter: 'regex', error: 'bad' });
+  assert.equal(await client.ready, { ok: false, parameter: 'regex', error: 'bad' });
+});
+
+test('a client that does not read: pending stays within the bound, the rest is dropped, then one notice', () => {
+  const { client, transport, state } = setup({ maxEntries: 10 });
+  client.tell({ type: 'subscribed' });
+  client.attach(transport);
+  for (let i = 0; i < 50; i++) client.tell({ type: 'entries', entries: [entry(i)] });
+  assert.is(transport.sent.length, 10);
+  assert.is(client.stats().pendingEntries, 10);
+  assert.is(client.stats().peakEntries, 10);
+  assert.is(state.dropped, 40);
+  // Half drained: caught up; the notice takes the gap's place.
+  transport.flush(5);
+  assert.equal(messages(transport)[10], { notice: 'dropped', count: 40 });
+  transport.flush();
+  client.tell({ type: 'entries', entries: [entry(100)] });
+  assert.is(messages(transport).at(-1).message, 'line 100');
+  assert.is(client.stats().notices, 1);
+  assert.is(state.closed, 0);
+});
+
+test('the byte bound holds too (one oversized entry alone still goes out)', () => {
+  const { client, transport, state } = setup({ maxEntries: 1000, maxBytes: 1000 });
+  client.tell({ type: 'subscribed' });
+  client.attach(transport);
+  for (let i = 0; i < 20; i++) client.tell({ type: 'entries', entries: [entry(i, 'x'.repeat(200))] });
+  assert.ok(client.stats().peakBytes <= 1000, `peak ${client.stats().peakBytes}`);
+  assert.ok(state.dropped > 0);
+  transport.flush();
+  transport.flush(); // the dropped notice
+  client.tell({ type: 'entries', entries: [entry(99, 'y'.repeat(5000))] });
+  transport.flush();
+  const last = messages(transport).at(-1);
+  assert.is(last.message.length, 5000);
+});
+
+test('still dropping after stallTimeoutMs: disconnected as too slow and unsubscribed', () => {
+  const { client, transport, state, clock } = setup({ maxEntries: 2, stallTimeoutMs: 60_000 });
+  client.tell({ type: 'subscribed' });
+  client.attach(transport);
+  client.tell({ type: 'entries', entries: [entry(1), entry(2), entry(3)] });
+  clock.advance(59_999);
+  assert.is(transport.ended, undefined);
+  clock.advance(1);
+  assert.is(transport.ended, 'too slow');
+  assert.is(state.closed, 1);
+  assert.is(client.alive, false);
+  assert.is(client.tell({ type: 'entries', entries: [entry(4)] }), false);
+});
+
+test('dropping more than 10× the bound in one stall disconnects at once', () => {
+  const { client, transport, state } = setup({ maxEntries: 5 });
+  client.tell({ type: 'subscribed' });
+  client.attach(transport);
+  client.tell({ type: 'entries', entries: Array.from({ length: 200 }, (_, i) => entry(i)) });
+  assert.is(transport.ended, 'too slow');
+  assert.is(state.dropped, 51);
+  assert.is(state.closed, 1);
+});
+
+test('catching up cancels the stall timer', () => {
+  const { client, transport, clock } = setup({ maxEntries: 2, stallTimeoutMs: 1000 });
+  client.tell({ type: 'subscribed' });
+  client.attach(transport);
+  client.tell({ type: 'entries', entries: [entry(1), entry(2), entry(3)] });
+  transport.flush();
+  clock.advance(5000);
+  assert.is(transport.ended, undefined);
+  assert.is(client.alive, true);
+});
+
+test('tell never throws: a failing transport ends that client only', () => {
+  const { client, state } = setup();
+  client.tell({ type: 'subscribed' });
+  let ended: EndReason | undefined;
+  client.attach({
+    send() {
+      throw new Error('boom');
+    },
+    end: (r) => (ended = r),
+    bufferedBytes: () => 0,
+  });
+  assert.not.throws(() => client.tell({ type: 'entries', entries: [entry(1)] }));
+  assert.is(ended, 'subscription failed');
+  assert.is(state.closed, 1);
+});
+
+test('close is idempotent and reported once', () => {
+  const { client, state } = setup();
+  client.close();
+  client.close();
+  client.end('too slow');
+  assert.is(state.closed, 1);
+});
+
+test.run();

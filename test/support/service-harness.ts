@@ -1,0 +1,50 @@
+import { ask } from '../../runtime/index.js';
+import type { LogQuery, QueryReply } from '../../actors/buffer-protocol.js';
+import type { DiscoveryStatus } from '../../actors/discovery-actor.js';
+import type { LogEntry } from '../../actors/parse/log-entry.js';
+import { startService, type Service, type ServiceConfig } from '../../actors/service.js';
+
+/** Service configuration for tests: the rig's engine, only containers whose names match `include`. */
+export function testConfig(include: RegExp, overrides: Partial<ServiceConfig> = {}): ServiceConfig {
+  const host = process.env.DOCKER_HOST;
+  if (!host) throw new Error('DOCKER_HOST is not set (run the tests with `npm test`)');
+  return {
+    dockerHost: host,
+    maxLogBuffer: 100_000,
+    retentionMs: 3_600_000,
+    batchSize: 100,
+    maxLineBytes: 256 * 1024,
+    multilineQuietMs: 100,
+    multilineMaxLines: 500,
+    redactPatterns: [],
+    includeContainers: [include],
+    excludeContainers: [],
+    backfillConcurrency: 4,
+    ...overrides,
+  };
+}
+
+/** A running service plus query helpers. Fatal errors fail the test loudly. */
+export interface TestService extends Service {
+  query(q: Partial<LogQuery>): Promise<LogEntry[]>;
+  status(): Promise<DiscoveryStatus>;
+}
+
+export async function startTestService(config: ServiceConfig): Promise<TestService> {
+  const service = await startService(config, {
+    onFatal: (path, error) => {
+      throw new Error(`service gave up at ${path}: ${String(error)}`);
+    },
+  });
+  return {
+    ...service,
+    async query(q) {
+      const reply = await ask<unknown, QueryReply>(service.buffer as never, (replyTo) => ({ type: 'query', query: { limit: 1_000_000, order: 'asc', ...q }, replyTo }), 10_000);
+      if (!reply.ok) throw new Error(`query refused: ${reply.parameter}: ${reply.error}`);
+      return reply.result.entries;
+    },
+    status() {
+      return ask<unknown, DiscoveryStatus>(service.discovery as never, (replyTo) => ({ type: 'status', replyTo }), 10_000);
+    },
+  };
+}
