@@ -1,7 +1,8 @@
 /** Collection against the real engine: every line exactly once, compared with `docker logs`. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { removeTestContainers, requireEngine, rigDocker, runContainer, waitFor } from '../rig/rig-client.js';
+import { TEST_LABEL, TEST_RUN_LABEL } from '../rig/docker-rig.js';
+import { RUN_ID, removeTestContainers, requireEngine, rigDocker, runContainer, testImage, waitFor } from '../rig/rig-client.js';
 import { assertExactlyDockers, dockerTimeline, uniquePrefix, waitExited, waitForCount } from '../support/collect-helpers.js';
 import { startTestService, testConfig, type TestService } from '../support/service-harness.js';
 
@@ -117,6 +118,67 @@ if (requireEngine(test)) {
     const entries = await waitForCount(() => s.query({}), 400, '400 lines from 40 containers', 60_000);
     assert.is(entries.length, 400);
     for (const c of started) await assertExactlyDockers(entries, c.id);
+  });
+
+  test('a container that exited before the collector started has its history collected once', async () => {
+    const prefix = uniquePrefix('exited');
+    const c = await runContainer({ name: `${prefix}-a`, script: 'for i in 1 2 3 4 5 6 7; do echo "early $i"; done' });
+    await waitExited(c.id);
+    const s = await start(prefix);
+    const entries = await waitForCount(() => s.query({ container: c.id }), 7, 'the exited container\'s history');
+    await assertExactlyDockers(entries, c.id);
+    await waitFor(async () => (await s.status()).containers.find((x) => x.id === c.id)?.follower?.state === 'stopped', { what: 'follower to settle as stopped' });
+    assert.is((await s.query({ container: c.id })).length, 7, 'still once after settling');
+  });
+
+  test('exec, pause and unpause change nothing: one follower, every line once', async () => {
+    const prefix = uniquePrefix('exec');
+    const s = await start(prefix);
+    const c = await runContainer({ name: `${prefix}-a`, script: ticker(200, 'e', 10_000) });
+    await waitFor(async () => (await s.query({ container: c.id })).length > 10, { what: 'first lines' });
+    const exec = await c.exec({ Cmd: ['/bin/sh', '-c', 'echo from-exec'], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({});
+    stream.resume();
+    await new Promise((r) => stream.on('end', r));
+    await c.pause();
+    await new Promise((r) => setTimeout(r, 300));
+    await c.unpause();
+    await waitExited(c.id, 60_000);
+    const expected = (await dockerTimeline(c.id)).stdout.length;
+    const entries = await waitForCount(() => s.query({ container: c.id }), expected, 'all lines');
+    await assertExactlyDockers(entries, c.id);
+    assert.is((await s.status()).containers.filter((x) => x.id === c.id).length, 1);
+  });
+
+  test('a logging driver that cannot be read marks the container unsupported, without retrying', async () => {
+    const prefix = uniquePrefix('none');
+    const s = await start(prefix);
+    const c = await rigDocker().createContainer({
+      name: `${prefix}-a`,
+      Image: testImage(),
+      Cmd: ['/bin/sh', '-c', 'echo invisible; sleep 30'],
+      Labels: { [TEST_LABEL]: '1', [TEST_RUN_LABEL]: RUN_ID },
+      StopTimeout: 1,
+      HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'none', Config: {} } },
+    });
+    await c.start();
+    const status = await waitFor(async () => (await s.status()).containers.find((x) => x.id === c.id && x.follower?.state === 'unsupported'), { what: 'container marked unsupported' });
+    assert.ok(status.unsupported, 'the reason is reported');
+    const restarts = s.system.stats.restarts;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.is(s.system.stats.restarts, restarts, 'no restart loop');
+    assert.is((await s.query({ container: c.id })).length, 0);
+  });
+
+  test('a container labelled logagg.enable=false is not collected', async () => {
+    const prefix = uniquePrefix('optout');
+    const s = await start(prefix);
+    const quiet = await runContainer({ name: `${prefix}-quiet`, labels: { 'logagg.enable': 'false' }, script: 'echo private' });
+    const loud = await runContainer({ name: `${prefix}-loud`, script: 'echo public' });
+    await Promise.all([waitExited(quiet.id), waitExited(loud.id)]);
+    await waitForCount(() => s.query({ container: loud.id }), 1, 'the collected container');
+    assert.equal((await s.query({})).map((e) => e.message), ['public']);
+    assert.not.ok((await s.status()).containers.some((x) => x.id === quiet.id));
   });
 
   test('formats, traces and secrets are understood end to end', async () => {
