@@ -57,5 +57,24 @@ export interface BufferStats {
 /** Acknowledges an append, so that a producer can bound what it has in flight. */
 export type AppendAck = { type: 'appended'; count: number };
 
-/** Entries handed from a producer (a ContainerActor) to a sink (the BufferActor, the ErrorAlertActor). */
-export type IngestMsg = { type: 'append'; entries: LogEntry[]; ack?: ActorRef<AppendAck> };
+/** Where a container's collection stands once the entries it came with are stored (see ResumeCursor). */
+export interface CollectCursor {
+  containerId: string;
+  ts: string;
+  atTs: number;
+}
+
+/**
+ * Entries handed from a producer (a ContainerActor) to a sink (the BufferActor, the ErrorAlertActor).
+ * `cursor` travels with them so that a snapshot of the buffer knows where each container resumes.
+ */
+export type IngestMsg = { type: 'append'; entries: LogEntry[]; ack?: ActorRef<AppendAck>; cursor?: CollectCursor };
+
+/** Asks where a container's collection stands, as far as the buffer has stored it. */
+export type CursorQuery = { type: 'cursorOf'; containerId: string; replyTo: ActorRef<CollectCursor | null> };
+
+/** The buffer's content and the collection cursors matching it, for a snapshot across a restart. */
+export interface BufferSnapshot {
+  entries: LogEntry[];
+  cursors: CollectCursor[];
+}

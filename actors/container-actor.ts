@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
 import type PQueue from 'p-queue';
 import type { Readable } from 'node:stream';
-import { PermanentFailure, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
-import type { AppendAck, IngestMsg } from './buffer-protocol.js';
+import { ask, PermanentFailure, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
+import type { AppendAck, CollectCursor, CursorQuery, IngestMsg } from './buffer-protocol.js';
 import { serviceName, type ContainerInfo } from './container-info.js';
 import { dockerTsToMs, msToSince } from './docker/docker-timestamp.js';
 import { openLogStream, statusOf } from './docker/docker-client.js';
@@ -48,7 +48,8 @@ type Internal =
 export interface ContainerDeps {
   docker: Docker;
   info: ContainerInfo;
-  sinks: { buffer: ActorRef<IngestMsg>; others: ActorRef<IngestMsg>[] };
+  /** The buffer also keeps each container's cursor, so that a restarted follower resumes instead of re-reading. */
+  sinks: { buffer: ActorRef<IngestMsg | CursorQuery>; others: ActorRef<IngestMsg>[] };
   report?: ActorRef<FollowerReport>;
   /** Bounds how many containers read their history at once. */
   backfillQueue: PQueue;
@@ -58,8 +59,6 @@ export interface ContainerDeps {
   batchSize: number;
   maxLineBytes: number;
   pipeline: PipelineOptions;
-  /** Where to resume from, e.g. restored from a snapshot. */
-  cursor?: { ts: string; atTs: number };
 }
 
 /** Chunks queued in the mailbox before the socket is paused, and the level at which it resumes. */
@@ -104,7 +103,7 @@ class ContainerActor {
     private readonly deps: ContainerDeps,
   ) {
     this.info = { ...deps.info };
-    this.cursor = new ResumeCursor(deps.cursor?.ts, deps.cursor?.atTs);
+    this.cursor = new ResumeCursor();
     this.pipeline = createLinePipeline(deps.pipeline);
   }
 
@@ -123,7 +122,13 @@ class ContainerActor {
       if (statusOf(error) === 404) throw new PermanentFailure(`container ${this.info.id.slice(0, 12)} no longer exists`, { cause: error });
       throw error;
     }
-    if (this.cursor.ts) return void (await this.openStream('follow'));
+    // A follower that restarts (or a snapshot restored before it) resumes where the buffer's lines end.
+    const stored = await ask<IngestMsg | CursorQuery, CollectCursor | null>(this.deps.sinks.buffer, (replyTo) => ({ type: 'cursorOf', containerId: this.info.id, replyTo }), 10_000, this.ctx.clock);
+    if (stored) {
+      this.cursor.ts = stored.ts;
+      this.cursor.atTs = stored.atTs;
+      return void (await this.openStream('follow'));
+    }
     this.setState('backfilling');
     // The slot is held until the history read ends, so that many containers do not hit the engine at once.
     void this.deps.backfillQueue.add(
@@ -335,8 +340,9 @@ class ContainerActor {
     const entries = this.batch;
     this.batch = [];
     this.lines += entries.length;
-    if (!acked) this.deps.sinks.buffer.tell({ type: 'append', entries });
-    else if (this.deps.sinks.buffer.tell({ type: 'append', entries, ack: this.ctx.self })) this.inflight++;
+    const cursor = { containerId: this.info.id, ts: this.cursor.ts, atTs: this.cursor.atTs };
+    if (!acked) this.deps.sinks.buffer.tell({ type: 'append', entries, cursor });
+    else if (this.deps.sinks.buffer.tell({ type: 'append', entries, ack: this.ctx.self, cursor })) this.inflight++;
     for (const sink of this.deps.sinks.others) sink.tell({ type: 'append', entries });
   }
 

@@ -1,17 +1,22 @@
 import PQueue from 'p-queue';
-import { ActorSystem, startChild, supervisor, type ActorRef, type Clock, type SupervisorMsg } from '../runtime/index.js';
+import { ActorSystem, ask, startChild, supervisor, type ActorRef, type Clock, type SupervisorMsg } from '../runtime/index.js';
+import type { BufferSnapshot } from './buffer-protocol.js';
 import { bufferActor, type BufferMsg } from './buffer-actor.js';
 import type { Config } from './config.js';
 import { containerActor } from './container-actor.js';
 import { discoveryActor, type DiscoveryMsg } from './discovery-actor.js';
 import { createDockerClient } from './docker/docker-client.js';
 import { errorAlertActor, type ErrorAlertMsg } from './error-alert-actor.js';
+import { serviceLog } from './service-log.js';
+import { takeSnapshot, writeSnapshot } from './snapshot.js';
 
 /** The running actor tree, as the HTTP front end and main see it. */
 export interface Service {
   system: ActorSystem;
   buffer: ActorRef<BufferMsg>;
   errors: ActorRef<ErrorAlertMsg>;
+  /** The supervisor of the followers, one child per container id. */
+  containers: ActorRef<SupervisorMsg>;
   discovery: ActorRef<DiscoveryMsg>;
   /** Stops every actor in reverse start order. */
   stop(): Promise<void>;
@@ -31,7 +36,11 @@ export type ServiceConfig = Pick<
   | 'includeContainers'
   | 'excludeContainers'
   | 'backfillConcurrency'
+  | 'snapshotPath'
 >;
+
+/** Entries per message when a snapshot is restored, so that no single message holds the whole buffer's work. */
+const RESTORE_BATCH = 1000;
 
 /**
  * Starts the supervision tree: root → buffer, errors, containers (a supervisor of one follower per
@@ -46,6 +55,7 @@ export async function startService(config: ServiceConfig, options: { clock?: Clo
 
   const buffer = await startChild<BufferMsg>(root, { id: 'buffer', restart: 'permanent', start: bufferActor({ capacity: config.maxLogBuffer, retentionMs: config.retentionMs }) });
   const errors = await startChild<ErrorAlertMsg>(root, { id: 'errors', restart: 'permanent', start: errorAlertActor({ retentionMs: config.retentionMs }) });
+  if (config.snapshotPath) await restore(config.snapshotPath, buffer, errors);
   const containers = await startChild<SupervisorMsg>(root, {
     id: 'containers',
     restart: 'permanent',
@@ -76,5 +86,39 @@ export async function startService(config: ServiceConfig, options: { clock?: Clo
         }),
     }),
   });
-  return { system, buffer, errors, discovery, stop: () => system.shutdown(20_000) };
+  const stop = async (): Promise<void> => {
+    if (config.snapshotPath) {
+      // Followers stop first and flush what they hold; then the buffer and cursors agree.
+      for (const id of ['discovery', 'containers']) await ask<SupervisorMsg, boolean>(root, (replyTo) => ({ type: 'stopChild', id, replyTo }), 30_000);
+      try {
+        const snapshot = await ask<BufferMsg, BufferSnapshot>(buffer, (replyTo) => ({ type: 'snapshot', replyTo }), 10_000);
+        await writeSnapshot(config.snapshotPath, snapshot);
+        serviceLog(2, `snapshot of ${snapshot.entries.length} entries written to ${config.snapshotPath}`);
+      } catch (error) {
+        serviceLog(4, `snapshot not written to ${config.snapshotPath}: ${String((error as Error)?.message ?? error)}`);
+      }
+    }
+    await system.shutdown(20_000);
+  };
+  return { system, buffer, errors, containers, discovery, stop };
+}
+
+/**
+ * Loads a snapshot into the buffer (entries and cursors, so that followers resume where it ends) and
+ * into the error statistics. A broken snapshot is reported and skipped: collection then re-reads history.
+ */
+async function restore(path: string, buffer: ActorRef<BufferMsg>, errors: ActorRef<ErrorAlertMsg>): Promise<void> {
+  try {
+    const snapshot = await takeSnapshot(path);
+    if (!snapshot) return;
+    for (let i = 0; i < snapshot.entries.length; i += RESTORE_BATCH) {
+      const entries = snapshot.entries.slice(i, i + RESTORE_BATCH);
+      buffer.tell({ type: 'append', entries });
+      errors.tell({ type: 'append', entries });
+    }
+    for (const cursor of snapshot.cursors) buffer.tell({ type: 'append', entries: [], cursor });
+    serviceLog(2, `restored ${snapshot.entries.length} entries and ${snapshot.cursors.length} cursors from ${path}`);
+  } catch (error) {
+    serviceLog(4, `snapshot ${path} ignored: ${String((error as Error)?.message ?? error)}`);
+  }
 }

@@ -175,6 +175,13 @@ export class EntryStore {
     return n;
   }
 
+  /** Every live sequence number, oldest arrival first. */
+  all(): number[] {
+    const out: number[] = [];
+    for (let seq = this.head; seq < this.next; seq++) out.push(seq);
+    return out;
+  }
+
   /** Rebuilds the entry stored under `seq` (which must be live). */
   entry(seq: number): LogEntry {
     const slot = this.slot(seq);

@@ -1,4 +1,8 @@
 /** Collection against the real engine: every line exactly once, compared with `docker logs`. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChild } from '../../runtime/index.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TEST_LABEL, TEST_RUN_LABEL } from '../rig/docker-rig.js';
@@ -63,6 +67,42 @@ if (requireEngine(test)) {
     const expected = (await dockerTimeline(c.id)).stdout.length;
     const entries = await waitForCount(() => s.query({ container: c.id }), expected, 'all lines after the collector restart');
     await assertExactlyDockers(entries, c.id);
+  });
+
+  test('a follower that crashes resumes from the buffer\'s cursor: every line once', async () => {
+    const prefix = uniquePrefix('crash');
+    const s = await start(prefix);
+    const c = await runContainer({ name: `${prefix}-a`, script: ticker(400, 'k') });
+    await waitFor(async () => (await s.query({ container: c.id })).length > 30, { what: 'lines before the crash' });
+    const follower = await startChild(s.containers, { id: c.id, restart: 'transient', start: () => ({ receive() {} }) });
+    follower.tell({ type: 'not-a-message' }); // the exhaustive switch throws: the follower crashes
+    await waitFor(() => s.system.stats.restarts > 0, { what: 'the follower to be restarted' });
+    await waitExited(c.id, 60_000);
+    const expected = (await dockerTimeline(c.id)).stdout.length;
+    const entries = await waitForCount(() => s.query({ container: c.id }), expected, 'all lines');
+    await new Promise((r) => setTimeout(r, 300));
+    await assertExactlyDockers(await s.query({ container: c.id }), c.id);
+    assert.is(entries.length, expected);
+  });
+
+  test('with a snapshot, a collector restart keeps the lines of a container removed meanwhile and re-reads nothing', async () => {
+    const prefix = uniquePrefix('snapshot');
+    const snapshotPath = join(mkdtempSync(join(tmpdir(), 'logagg-snap-')), 'snapshot.ndjson');
+    const config = testConfig(new RegExp(`^${prefix}`), { snapshotPath });
+    let s = (service = await startTestService(config));
+    const gone = await runContainer({ name: `${prefix}-gone`, script: 'for i in 1 2 3; do echo "gone $i"; done' });
+    const live = await runContainer({ name: `${prefix}-live`, script: ticker(500, 's') });
+    await waitExited(gone.id);
+    await waitFor(async () => (await s.query({ container: live.id })).length > 30, { what: 'lines before the stop' });
+    const goneLines = await waitForCount(() => s.query({ container: gone.id }), 3, 'the short container');
+    await s.stop();
+    await gone.remove();
+    s = service = await startTestService(config);
+    assert.equal((await s.query({ container: gone.id })).map((e) => [e.dockerTs, e.message]), goneLines.map((e) => [e.dockerTs, e.message]));
+    await waitExited(live.id, 60_000);
+    const expected = (await dockerTimeline(live.id)).stdout.length;
+    const entries = await waitForCount(() => s.query({ container: live.id }), expected, 'all lines of the live container');
+    await assertExactlyDockers(entries, live.id);
   });
 
   test('a container renamed while logging: every line once, later lines under the new name', async () => {
