@@ -20,7 +20,7 @@ export interface EntryJson {
 /** Maps a stored entry to its API shape. */
 export function entryJson(e: LogEntry): EntryJson {
   const out: EntryJson = {
-    timestamp: e.time ?? new Date(e.dockerMs).toISOString(),
+    timestamp: e.time ?? e.dockerTs,
     service: e.service,
     level: LEVELS[e.level],
     message: e.message,
