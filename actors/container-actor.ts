@@ -14,7 +14,8 @@ import type { LogEntry } from './parse/log-entry.js';
 /** What the DiscoveryActor tells a container's follower. */
 export type ContainerMsg =
   | { type: 'started' }
-  | { type: 'died' }
+  /** `at`: when the engine saw the container die (epoch ms), to ignore a die older than the current stream. */
+  | { type: 'died'; at?: number }
   | { type: 'destroyed' }
   | { type: 'renamed'; name: string }
   | { type: 'status'; replyTo: ActorRef<FollowerStatus> };
@@ -38,7 +39,9 @@ export type FollowerReport = { type: 'followerState'; status: FollowerStatus };
 
 type Internal =
   | AppendAck
-  | { type: 'backfillSlot' }
+  | { type: 'init' }
+  | { type: 'backfillSlot'; token: object }
+  | { type: 'destroyGrace' }
   | { type: 'chunk'; gen: number; chunk: Buffer }
   | { type: 'streamEnded'; gen: number; error?: unknown }
   | { type: 'multilineDue' }
@@ -68,7 +71,12 @@ const RESUME_CHUNKS = 8;
 const MAX_INFLIGHT = 16;
 /** How long a died container's stream may take to end by itself before it is replaced by a catch-up read. */
 const DIE_GRACE_MS = 5000;
+/** How long a removed container's stream may take to deliver what the engine already sent. */
+const DESTROY_GRACE_MS = 10_000;
 const RETRY_BASE_MS = 500;
+
+/** Stream generations are unique across incarnations, so that chunks queued for a crashed one are never taken for a new stream's. */
+let streamGen = 0;
 const RETRY_MAX_MS = 30_000;
 
 /** One follower per container: exactly one logs stream at a time, resumed from a cursor, never duplicated. */
@@ -92,6 +100,10 @@ class ContainerActor {
   private catchUp = false;
   private retries = 0;
   private releaseSlot: (() => void) | undefined;
+  private slotToken: object | undefined;
+  /** Set once this incarnation ends: a handler still awaiting Docker must not open anything after that. */
+  private stopped = false;
+  private stopWhenEnded = false;
   private queuedChunks = 0;
   private inflight = 0;
   private lines = 0;
@@ -107,7 +119,12 @@ class ContainerActor {
     this.pipeline = createLinePipeline(deps.pipeline);
   }
 
-  async preStart(): Promise<void> {
+  /** No I/O here: the supervisor waits for preStart, and a slow engine must not stall every other follower. */
+  preStart(): void {
+    this.ctx.self.tell({ type: 'init' });
+  }
+
+  private async init(): Promise<void> {
     try {
       const inspect = await this.deps.docker.getContainer(this.info.id).inspect();
       this.tty = inspect.Config?.Tty === true;
@@ -124,6 +141,7 @@ class ContainerActor {
     }
     // A follower that restarts (or a snapshot restored before it) resumes where the buffer's lines end.
     const stored = await ask<IngestMsg | CursorQuery, CollectCursor | null>(this.deps.sinks.buffer, (replyTo) => ({ type: 'cursorOf', containerId: this.info.id, replyTo }), 10_000, this.ctx.clock);
+    if (this.stopped) return;
     if (stored) {
       this.cursor.ts = stored.ts;
       this.cursor.atTs = stored.atTs;
@@ -131,19 +149,24 @@ class ContainerActor {
     }
     this.setState('backfilling');
     // The slot is held until the history read ends, so that many containers do not hit the engine at once.
+    const token = {};
+    this.slotToken = token;
     void this.deps.backfillQueue.add(
       () =>
         new Promise<void>((release) => {
+          if (this.stopped) return release();
           this.releaseSlot = release;
-          this.ctx.self.tell({ type: 'backfillSlot' });
+          this.ctx.self.tell({ type: 'backfillSlot', token });
         }),
     );
   }
 
   async postStop(): Promise<void> {
+    this.stopped = true;
     this.closeStream();
     this.releaseBackfill();
-    this.assembler?.finish();
+    // Only whole lines: an unfinished TTY message was not counted by the cursor and is read again on resume.
+    this.assembler?.flushPieces();
     this.deliver(this.pipeline.flush());
     // No ack: this incarnation will not be there to receive it.
     this.sendBatch(false);
@@ -151,7 +174,10 @@ class ContainerActor {
 
   async receive(msg: ContainerMsg | Internal): Promise<void> {
     switch (msg.type) {
+      case 'init':
+        return this.init();
       case 'backfillSlot':
+        if (msg.token !== this.slotToken || this.state !== 'backfilling' || this.stream) return;
         return this.openStream('backfill');
       case 'chunk':
         if (msg.gen !== this.gen) return;
@@ -171,14 +197,15 @@ class ContainerActor {
         this.afterInput();
         return;
       case 'started':
-        if (this.stream || this.state === 'backfilling' || this.state === 'unsupported') return;
+        if (this.stream || this.state === 'starting' || this.state === 'backfilling' || this.state === 'unsupported') return;
         this.ctx.cancelTimer('reopen');
         return this.openStream('follow');
       case 'reopen':
-        if (this.stream || this.state === 'backfilling') return;
+        if (this.stream || this.state === 'starting' || this.state === 'backfilling') return;
         return this.openStream('follow');
       case 'died':
-        if (this.stream) this.ctx.startTimer('dieGrace', { type: 'dieGrace', gen: this.gen }, DIE_GRACE_MS);
+        // A die older than the stream belongs to the run before it (a fast restart already reopened).
+        if (this.stream && !(msg.at !== undefined && msg.at < this.openedAt)) this.ctx.startTimer('dieGrace', { type: 'dieGrace', gen: this.gen }, DIE_GRACE_MS);
         return;
       case 'dieGrace':
         // The stream outlived its container: replace it with a read that ends at the last line.
@@ -189,8 +216,14 @@ class ContainerActor {
         return;
       case 'destroyed':
         this.setState('removed');
-        this.ctx.stop();
+        if (!this.stream) return this.ctx.stop();
+        // The log file is gone, but what the engine already sent is still in the socket: read it out.
+        this.stopWhenEnded = true;
+        this.stream.resume();
+        this.ctx.startTimer('destroyGrace', { type: 'destroyGrace' }, DESTROY_GRACE_MS);
         return;
+      case 'destroyGrace':
+        return this.ctx.stop();
       case 'renamed':
         this.info.name = msg.name.replace(/^\//, '');
         this.info.service = serviceName(this.info.name, this.info.labels);
@@ -205,7 +238,9 @@ class ContainerActor {
   }
 
   private async openStream(mode: 'backfill' | 'follow'): Promise<void> {
-    const gen = ++this.gen;
+    this.stream?.destroy();
+    this.stream = undefined;
+    const gen = (this.gen = ++streamGen);
     this.mode = mode;
     this.cursor.reopen();
     const cutoff = msToSince(this.ctx.clock.now() - this.deps.retentionMs);
@@ -219,7 +254,7 @@ class ContainerActor {
       if (gen === this.gen) await this.streamEnded(error);
       return;
     }
-    if (gen !== this.gen) return void stream.destroy();
+    if (gen !== this.gen || this.stopped) return void stream.destroy();
     this.stream = stream;
     this.openedAt = this.ctx.clock.now();
     this.queuedChunks = 0;
@@ -245,6 +280,10 @@ class ContainerActor {
     this.stream = undefined;
     this.assembler.streamEnded();
     this.sendBatch();
+    if (this.stopWhenEnded) {
+      this.finishLines();
+      return this.ctx.stop();
+    }
     const status = statusOf(error);
     if (status === 404 || status === 409) {
       this.setState('removed');
@@ -275,6 +314,7 @@ class ContainerActor {
       }
       return this.retryLater(e);
     }
+    if (this.stopped) return;
     if (!running) {
       this.finishLines();
       return this.setState('stopped');
@@ -352,7 +392,7 @@ class ContainerActor {
   }
 
   private closeStream(): void {
-    this.gen++;
+    this.gen = ++streamGen;
     this.stream?.destroy();
     this.stream = undefined;
   }

@@ -53,6 +53,8 @@ interface DockerEvent {
   status?: string;
   id?: string;
   Actor?: { ID?: string; Attributes?: Record<string, string> };
+  time?: number;
+  timeNano?: number;
 }
 
 interface Known {
@@ -188,8 +190,13 @@ class DiscoveryActor {
       present.add(c.Id);
       const info = containerInfo(c.Id, c.Names?.[0] ?? c.Id.slice(0, 12), c.Image, c.Labels);
       const k = this.known.get(c.Id);
-      if (k) {
+      if (k?.ref.alive) {
         k.state = c.State;
+        if (k.info.name !== info.name) {
+          // Renamed while the events stream was down.
+          k.info = info;
+          k.ref.tell({ type: 'renamed', name: info.name });
+        }
         if (c.State === 'running') k.ref.tell({ type: 'started' });
       } else if (isCollected(info, this.deps.include, this.deps.exclude)) {
         await this.follow(info, c.State);
@@ -202,14 +209,22 @@ class DiscoveryActor {
     }
   }
 
+  /**
+   * Starts a follower. When the supervisor does not answer in time, the container is left unknown:
+   * the next reconcile (after a reconnect) starts it, rather than this actor crashing on an event.
+   */
   private async follow(info: ContainerInfo, state: string): Promise<void> {
-    const reply = await ask<SupervisorMsg, StartChildReply>(
-      this.deps.containers,
-      (replyTo) => ({ type: 'startChild', spec: { id: info.id, restart: 'transient', shutdownMs: 2000, start: this.deps.follower(info, this.ctx.self) }, replyTo }),
-      this.deps.askTimeoutMs ?? 10_000,
-      this.ctx.clock,
-    );
-    this.known.set(info.id, { info, ref: reply.ref as ActorRef<ContainerMsg>, state });
+    try {
+      const reply = await ask<SupervisorMsg, StartChildReply>(
+        this.deps.containers,
+        (replyTo) => ({ type: 'startChild', spec: { id: info.id, restart: 'transient', shutdownMs: 2000, start: this.deps.follower(info, this.ctx.self) }, replyTo }),
+        this.deps.askTimeoutMs ?? 10_000,
+        this.ctx.clock,
+      );
+      this.known.set(info.id, { info, ref: reply.ref as ActorRef<ContainerMsg>, state });
+    } catch (error) {
+      serviceLog(3, `could not start following ${info.name}: ${String((error as Error)?.message ?? error)}`);
+    }
   }
 
   /** Events come as JSON lines that network chunks split or merge. */
@@ -252,7 +267,7 @@ class DiscoveryActor {
       case 'die':
         if (k) {
           k.state = 'exited';
-          k.ref.tell({ type: 'died' });
+          k.ref.tell({ type: 'died', at: e.timeNano ? e.timeNano / 1e6 : e.time ? e.time * 1000 : undefined });
         }
         return;
       case 'destroy':

@@ -43,15 +43,17 @@ export type ServiceConfig = Pick<
 const RESTORE_BATCH = 1000;
 
 /**
- * Starts the supervision tree: root → buffer, errors, containers (a supervisor of one follower per
- * container), discovery. Children start in this order and stop in the reverse one, so that followers
+ * Starts the supervision tree: root (rest_for_one) → buffer, errors, containers (a supervisor of one
+ * follower per container), discovery. Children start in this order and stop in the reverse one, so that followers
  * flush into a buffer that is still there.
  */
 export async function startService(config: ServiceConfig, options: { clock?: Clock; onFatal?: (path: string, error: unknown) => void } = {}): Promise<Service> {
   const system = new ActorSystem({ clock: options.clock, onFatal: options.onFatal });
   const docker = createDockerClient(config.dockerHost, config.dockerApiVersion);
   const backfillQueue = new PQueue({ concurrency: config.backfillConcurrency });
-  const root = system.spawn<SupervisorMsg>('root', supervisor({ strategy: 'one_for_one', intensity: 10, periodMs: 60_000 }));
+  // rest_for_one: a restarted buffer starts empty, so the followers after it restart and re-read; a
+  // restarted followers' supervisor starts with no children, so discovery restarts and lists again.
+  const root = system.spawn<SupervisorMsg>('root', supervisor({ strategy: 'rest_for_one', intensity: 10, periodMs: 60_000 }));
 
   const buffer = await startChild<BufferMsg>(root, { id: 'buffer', restart: 'permanent', start: bufferActor({ capacity: config.maxLogBuffer, retentionMs: config.retentionMs }) });
   const errors = await startChild<ErrorAlertMsg>(root, { id: 'errors', restart: 'permanent', start: errorAlertActor({ retentionMs: config.retentionMs }) });

@@ -122,6 +122,8 @@ export class ActorCell<M> implements ActorRef<M> {
   }
 
   private startTimer(key: string, msg: M, ms: number): void {
+    // A handler that outlived its incarnation's bounded stop must not leave timers behind.
+    if (this.status !== 'running' && this.status !== 'starting') return;
     this.cancelTimer(key);
     const handle = this.host.clock.setTimeout(() => {
       this.timers.delete(key);

@@ -8,6 +8,15 @@ const PREFIX = DOCKER_TS_LENGTH + 1;
 const NL = 0x0a;
 const CR = 0x0d;
 
+/** Where a Docker timestamp prefix starts inside [from, to), or -1; found by its `Z ` end. */
+function embeddedTs(buf: Buffer, from: number, to: number): number {
+  for (let z = buf.indexOf('Z ', from + DOCKER_TS_LENGTH - 1, 'latin1'); z >= 0 && z < to; z = buf.indexOf('Z ', z + 1, 'latin1')) {
+    const at = z - (DOCKER_TS_LENGTH - 1);
+    if (at >= from && hasDockerTsPrefix(buf, at)) return at;
+  }
+  return -1;
+}
+
 /** One complete log line as the container wrote it, with Docker's timestamp. */
 export interface AssembledLine {
   stream: StreamName;
@@ -79,16 +88,20 @@ export class LineAssembler {
     this.carry = undefined;
   }
 
+  /** Emits the lines whose 16 KiB pieces are pending (they were counted by the cursor), e.g. at shutdown. */
+  flushPieces(): void {
+    this.flushPending('stdout');
+    this.flushPending('stderr');
+  }
+
   /** No more bodies will come (the container stopped): text left without a newline is flushed as a line. */
   finish(): void {
     this.streamEnded();
     const buf = this.leftover;
     this.leftover = undefined;
     if (buf) this.ttyMessages(buf, true);
-    this.flushPending('stdout');
-    this.flushPending('stderr');
+    this.flushPieces();
   }
-
 
   /** A multiplexed frame's payload: normally one message, but split defensively at newlines. */
   private messages(stream: StreamName, buf: Buffer): void {
@@ -120,6 +133,14 @@ export class LineAssembler {
       }
       const start = pos + PREFIX;
       const nl = buf.indexOf(NL, start);
+      // Text a previous run left without a newline runs straight into the next message's timestamp.
+      const next = nl >= 0 ? embeddedTs(buf, start, Math.min(nl, start + DOCKER_PIECE_BYTES)) : -1;
+      if (next >= 0) {
+        this.message('stdout', buf.toString('latin1', pos, pos + DOCKER_TS_LENGTH), buf, start, next, false);
+        this.flushPending('stdout');
+        pos = next;
+        continue;
+      }
       if (nl >= 0 && nl - start < DOCKER_PIECE_BYTES + 1) {
         this.message('stdout', buf.toString('latin1', pos, pos + DOCKER_TS_LENGTH), buf, start, nl, true);
         pos = nl + 1;

@@ -151,7 +151,9 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
 
   function value(v: unknown, depth: number): unknown {
     if (typeof v === 'string') return text(v);
-    if (v === null || typeof v !== 'object' || depth > 32) return v;
+    if (v === null || typeof v !== 'object') return v;
+    // Deeper than anyone logs on purpose: redact the text of the whole subtree rather than walk on.
+    if (depth > 32) return text(JSON.stringify(v));
     if (Array.isArray(v)) {
       let copy: unknown[] | undefined;
       for (let i = 0; i < v.length; i++) {

@@ -102,6 +102,16 @@ test('TTY streams: raw lines ending \\r\\n, split across chunks, 16 KiB pieces j
   }
 });
 
+test('TTY: text a previous run left without a newline ends where the next timestamp starts', () => {
+  const body = Buffer.from(`${TS1} Password: ${TS2} started again\r\n`);
+  for (const size of [1, 13, body.length]) {
+    assert.equal(assemble(chop(body, size), true).lines.map((l) => [l.ts, l.text]), [
+      [TS1, 'Password: '],
+      [TS2, 'started again'],
+    ], `chunk size ${size}`);
+  }
+});
+
 test('TTY text without a newline at the end is flushed', () => {
   assert.equal(assemble([Buffer.from(`${TS1} a\r\n${TS2} prompt> `)], true).lines.map((l) => l.text), ['a', 'prompt> ']);
 });

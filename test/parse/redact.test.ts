@@ -168,4 +168,12 @@ test('clean text is returned as the same string', () => {
   assert.is(r.text(s), s);
 });
 
+test('a secret nested deeper than the walk goes is still not kept', () => {
+  const r = createRedactor();
+  let deep: Record<string, unknown> = { password: 'hunter2' };
+  for (let i = 0; i < 40; i++) deep = { level: deep };
+  const out = JSON.stringify(r.fields({ deep }));
+  assert.not.ok(out.includes('hunter2'), out.slice(-120));
+});
+
 test.run();
