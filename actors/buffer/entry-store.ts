@@ -108,11 +108,18 @@ export class EntryStore {
     return this.dockerMs[sa]! - this.dockerMs[sb]! || this.nanos[sa]! - this.nanos[sb]! || a - b;
   }
 
-  /** Adds an entry, evicting the oldest when full; returns how many were evicted (0 or 1). */
+  /**
+   * Adds an entry; when full, the entry oldest by Docker time goes (the new one itself, if it is the
+   * oldest). Returns how many were evicted (0 or 1).
+   */
   append(e: LogEntry): number {
+    const dockerMs = e.dockerMs;
+    const docker = splitIso(e.dockerTs);
     let evicted = 0;
     if (this.size === this.capacity) {
-      this.evictOldest();
+      const oldest = this.slot(this.oldestByTime());
+      if (dockerMs < this.dockerMs[oldest]! || (dockerMs === this.dockerMs[oldest]! && (docker?.subMs ?? 0) < this.nanos[oldest]!)) return 1;
+      this.evictOne();
       evicted = 1;
     }
     const src = this.intern(e);
@@ -121,8 +128,6 @@ export class EntryStore {
     let flags = (e.stream === 'stderr' ? F_STDERR : 0) | (e.truncated ? F_TRUNCATED : 0);
     let odd: { dockerTs?: string; time?: string } | undefined;
 
-    const dockerMs = e.dockerMs;
-    const docker = splitIso(e.dockerTs);
     this.dockerMs[slot] = dockerMs;
     this.nanos[slot] = docker ? docker.subMs : 0;
     // Only a dockerTs the columns give back to the character is left to them (splitIso is strict).
@@ -165,11 +170,11 @@ export class EntryStore {
     return evicted;
   }
 
-  /** Evicts from the oldest while its Docker time is before `cutoffMs`; returns how many. */
+  /** Evicts, oldest Docker time first, everything before `cutoffMs`; returns how many. */
   evictBefore(cutoffMs: number): number {
     let n = 0;
-    while (this.size > 0 && this.dockerMs[this.slot(this.head)]! < cutoffMs) {
-      this.evictOldest();
+    while (this.size > 0 && this.dockerMs[this.slot(this.oldestByTime())]! < cutoffMs) {
+      this.evictOne();
       n++;
     }
     return n;
@@ -230,12 +235,35 @@ export class EntryStore {
     return bytes;
   }
 
-  private evictOldest(): void {
-    const seq = this.head++;
+  /**
+   * The live entry with the oldest Docker time: the earliest front of the per-container deques
+   * (each is in time order). Arrival order differs from time order while history is read at startup.
+   */
+  private oldestByTime(): number {
+    let best = -1;
+    for (const s of this.sourceTable) {
+      if (!s || s.entries.length === 0) continue;
+      const front = s.entries.at(0);
+      if (best < 0 || this.compare(front, best) < 0) best = front;
+    }
+    return best;
+  }
+
+  /**
+   * Evicts the entry oldest by time. The ring stays contiguous: the oldest arrival (the head) moves
+   * into the freed slot, taking the evicted entry's sequence number, and the head advances.
+   */
+  private evictOne(): void {
+    const victim = this.oldestByTime();
+    this.drop(victim);
+    const head = this.head++;
+    if (victim !== head) this.move(head, victim);
+  }
+
+  private drop(seq: number): void {
     const slot = this.slot(seq);
     const src = this.sourceTable[this.sourceIx[slot]!]!;
     const q = src.entries;
-    // The oldest arrival is nearly always first in its source's time order.
     const i = q.at(0) === seq ? 0 : q.indexFromFront(seq);
     if (i >= 0) q.removeAt(i);
     if (q.length === 0) this.release(src);
@@ -244,6 +272,32 @@ export class EntryStore {
     this.messages[slot] = '';
     this.fields[slot] = undefined;
     if (this.flags[slot]! & F_ODD) this.odd.delete(seq);
+  }
+
+  /** Moves a live entry from sequence number `from` to the free `to`, keeping its deque in time order. */
+  private move(from: number, to: number): void {
+    const a = this.slot(from);
+    const b = this.slot(to);
+    this.dockerMs[b] = this.dockerMs[a]!;
+    this.nanos[b] = this.nanos[a]!;
+    this.ownMs[b] = this.ownMs[a]!;
+    this.ownSubMs[b] = this.ownSubMs[a]!;
+    this.levels[b] = this.levels[a]!;
+    this.flags[b] = this.flags[a]!;
+    this.sourceIx[b] = this.sourceIx[a]!;
+    this.messages[b] = this.messages[a]!;
+    this.fields[b] = this.fields[a];
+    this.messages[a] = '';
+    this.fields[a] = undefined;
+    const odd = this.odd.get(from);
+    if (odd) {
+      this.odd.delete(from);
+      this.odd.set(to, odd);
+    }
+    const q = this.sourceTable[this.sourceIx[b]!]!.entries;
+    const i = q.indexFromFront(from);
+    if (i >= 0) q.removeAt(i);
+    q.insertAt(this.insertionPoint(q, to), to);
   }
 
   /** First position in `q` whose entry sorts after `seq`. */

@@ -92,6 +92,20 @@ test('eviction by capacity removes the oldest arrival across containers', async 
   await sys.shutdown();
 });
 
+test('eviction goes by Docker time, not arrival: history read late does not push out newer lines', async () => {
+  const { sys, append, messages, stats } = setup({ capacity: 4 });
+  const a = (i: number) => makeEntry({ containerId: 'a'.repeat(64), containerName: 'a', service: 'a', dockerMs: T0 + i * 10, message: `a${i}` });
+  const b = (i: number) => makeEntry({ containerId: 'b'.repeat(64), containerName: 'b', service: 'b', dockerMs: T0 + i * 10 + 5, message: `b${i}` });
+  append([a(6), a(7), a(8), a(9)]); // recent lines of a arrive first
+  append([b(1), b(2), b(8)]); // then b's history: older lines are not kept, b8 is
+  assert.equal(await messages({ limit: 10, order: 'asc' }), ['a7', 'a8', 'b8', 'a9']);
+  append([b(9)]);
+  assert.equal(await messages({ limit: 10, order: 'asc' }), ['a8', 'b8', 'a9', 'b9']);
+  assert.is((await stats()).evicted, 4);
+  assert.equal(await messages({ limit: 10, services: ['a'] }), ['a9', 'a8']);
+  await sys.shutdown();
+});
+
 test('retention: queries never return entries older than now - retention, and the sweep evicts them', async () => {
   const { sys, clock, append, messages, stats } = setup({ retentionMs: 60_000, now: T0 });
   append([makeEntry({ dockerMs: T0 - 50_000, message: 'old' }), makeEntry({ dockerMs: T0, message: 'newer' })]);
