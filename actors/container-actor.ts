@@ -1,13 +1,14 @@
 import type Docker from 'dockerode';
 import type PQueue from 'p-queue';
 import type { Readable } from 'node:stream';
-import { ask, PermanentFailure, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
+import { ask, backoffDelay, DEFAULT_BACKOFF, PermanentFailure, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
 import type { AppendAck, CollectCursor, CursorQuery, IngestMsg } from './buffer-protocol.js';
 import { serviceName, type ContainerInfo } from './container-info.js';
 import { dockerTsToMs, msToSince } from './docker/docker-timestamp.js';
 import { openLogStream, statusOf } from './docker/docker-client.js';
 import { LineAssembler, type AssembledLine } from './docker/line-assembler.js';
 import { ResumeCursor } from './docker/resume-cursor.js';
+import { watchStream } from './docker/watch-stream.js';
 import { createLinePipeline, type LinePipeline, type PipelineOptions, type PipelineOutput } from './parse/index.js';
 import type { LogEntry } from './parse/log-entry.js';
 
@@ -73,11 +74,10 @@ const MAX_INFLIGHT = 16;
 const DIE_GRACE_MS = 5000;
 /** How long a removed container's stream may take to deliver what the engine already sent. */
 const DESTROY_GRACE_MS = 10_000;
-const RETRY_BASE_MS = 500;
+const RETRY_BACKOFF = { ...DEFAULT_BACKOFF, baseMs: 500, maxMs: 30_000 };
 
 /** Stream generations are unique across incarnations, so that chunks queued for a crashed one are never taken for a new stream's. */
 let streamGen = 0;
-const RETRY_MAX_MS = 30_000;
 
 /** One follower per container: exactly one logs stream at a time, resumed from a cursor, never duplicated. */
 export function containerActor(deps: ContainerDeps): ActorFactory<ContainerMsg> {
@@ -260,19 +260,14 @@ class ContainerActor {
     this.queuedChunks = 0;
     if (mode === 'follow') this.setState('following');
     const self = this.ctx.self;
-    let ended = false;
-    const end = (error?: unknown) => {
-      if (ended) return;
-      ended = true;
-      self.tell({ type: 'streamEnded', gen, error });
-    };
-    stream.on('data', (chunk: Buffer) => {
-      self.tell({ type: 'chunk', gen, chunk });
-      if (++this.queuedChunks >= PAUSE_CHUNKS) stream.pause();
-    });
-    stream.on('end', () => end());
-    stream.on('close', () => end());
-    stream.on('error', (error) => end(error));
+    watchStream(
+      stream,
+      (chunk) => {
+        self.tell({ type: 'chunk', gen, chunk });
+        if (++this.queuedChunks >= PAUSE_CHUNKS) stream.pause();
+      },
+      (error) => self.tell({ type: 'streamEnded', gen, error }),
+    );
   }
 
   private async streamEnded(error: unknown): Promise<void> {
@@ -337,9 +332,8 @@ class ContainerActor {
   }
 
   private retryLater(error: unknown): void {
-    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(this.retries++, 16));
     this.setState('retrying', String((error as Error)?.message ?? error));
-    this.ctx.startTimer('reopen', { type: 'reopen' }, delay * (0.8 + 0.4 * Math.random()));
+    this.ctx.startTimer('reopen', { type: 'reopen' }, backoffDelay(this.retries++, RETRY_BACKOFF, Math.random()));
   }
 
   private onLine(line: AssembledLine): void {

@@ -1,9 +1,11 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import { ask, unhandled, type ActorContext, type ActorFactory, type ActorRef, type StartChildReply, type SupervisorMsg } from '../runtime/index.js';
+import { ask, backoffDelay, DEFAULT_BACKOFF, unhandled, type ActorContext, type ActorFactory, type ActorRef, type StartChildReply, type SupervisorMsg } from '../runtime/index.js';
 import type { ContainerMsg, FollowerReport, FollowerStatus } from './container-actor.js';
 import { containerInfo, isCollected, type ContainerInfo } from './container-info.js';
 import { openEventStream } from './docker/docker-client.js';
+import { watchStream } from './docker/watch-stream.js';
+import { StringDecoder } from 'node:string_decoder';
 import { serviceLog } from './service-log.js';
 
 /** Queries and reports the DiscoveryActor answers. */
@@ -64,8 +66,7 @@ interface Known {
   follower?: FollowerStatus;
 }
 
-const RECONNECT_BASE_MS = 250;
-const RECONNECT_MAX_MS = 10_000;
+const RECONNECT_BACKOFF = { ...DEFAULT_BACKOFF, baseMs: 250, maxMs: 10_000 };
 
 /** Follows Docker's container events and keeps exactly one ContainerActor per collected container. */
 export function discoveryActor(deps: DiscoveryDeps): ActorFactory<DiscoveryMsg> {
@@ -81,6 +82,8 @@ class DiscoveryActor {
   private gen = 0;
   private stream: Readable | undefined;
   private carry = '';
+  /** A chunk may end inside a multi-byte character. */
+  private decoder = new StringDecoder('utf8');
 
   constructor(
     private readonly ctx: ActorContext<DiscoveryMsg | Internal>,
@@ -139,6 +142,7 @@ class DiscoveryActor {
     const gen = ++this.gen;
     this.stream?.destroy();
     this.carry = '';
+    this.decoder = new StringDecoder('utf8');
     let stream: Readable;
     try {
       stream = await openEventStream(this.deps.docker);
@@ -179,8 +183,7 @@ class DiscoveryActor {
     if (this.connected || this.attempt === 0) serviceLog(3, `Docker connection lost: ${message}; reconnecting`);
     this.connected = false;
     this.lastError = message;
-    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** Math.min(this.attempt++, 16));
-    this.ctx.startTimer('connect', { type: 'connect' }, delay * (0.8 + 0.4 * Math.random()));
+    this.ctx.startTimer('connect', { type: 'connect' }, backoffDelay(this.attempt++, RECONNECT_BACKOFF, Math.random()));
   }
 
   /** Starts followers for containers not yet followed, wakes the running ones, and retires the vanished. */
@@ -229,7 +232,7 @@ class DiscoveryActor {
 
   /** Events come as JSON lines that network chunks split or merge. */
   private async eventChunk(chunk: Buffer): Promise<void> {
-    const text = this.carry + chunk.toString('utf8');
+    const text = this.carry + this.decoder.write(chunk);
     const lines = text.split('\n');
     this.carry = lines.pop() ?? '';
     for (const line of lines) {

@@ -39,6 +39,10 @@ export type ServiceConfig = Pick<
   | 'snapshotPath'
 >;
 
+/** Bounds of a graceful stop, together under the 25 s main allows (Compose waits 30 s). */
+const STOP_FOLLOWERS_MS = 8_000;
+const STOP_REST_MS = 5_000;
+
 /** Entries per message when a snapshot is restored, so that no single message holds the whole buffer's work. */
 const RESTORE_BATCH = 1000;
 
@@ -61,7 +65,7 @@ export async function startService(config: ServiceConfig, options: { clock?: Clo
   const containers = await startChild<SupervisorMsg>(root, {
     id: 'containers',
     restart: 'permanent',
-    shutdownMs: 15_000,
+    shutdownMs: STOP_FOLLOWERS_MS - 1000,
     // Followers fail one by one (a container vanishing mid-inspect); many at once means Docker itself is gone.
     start: supervisor({ strategy: 'one_for_one', intensity: 200, periodMs: 10_000, backoff: { baseMs: 250, maxMs: 30_000 } }),
   });
@@ -84,15 +88,15 @@ export async function startService(config: ServiceConfig, options: { clock?: Clo
           backfillTail: config.maxLogBuffer,
           batchSize: config.batchSize,
           maxLineBytes: config.maxLineBytes,
-          pipeline: { quietMs: config.multilineQuietMs, maxLines: config.multilineMaxLines, extraPatterns: config.redactPatterns },
+          pipeline: { quietMs: config.multilineQuietMs, maxLines: config.multilineMaxLines, maxBytes: config.maxLineBytes, extraPatterns: config.redactPatterns },
         }),
     }),
   });
   const stop = async (): Promise<void> => {
     if (config.snapshotPath) {
-      // Followers stop first and flush what they hold; then the buffer and cursors agree.
-      for (const id of ['discovery', 'containers']) await ask<SupervisorMsg, boolean>(root, (replyTo) => ({ type: 'stopChild', id, replyTo }), 30_000);
       try {
+        // Followers stop first and flush what they hold; then the buffer and cursors agree.
+        for (const id of ['discovery', 'containers']) await ask<SupervisorMsg, boolean>(root, (replyTo) => ({ type: 'stopChild', id, replyTo }), STOP_FOLLOWERS_MS);
         const snapshot = await ask<BufferMsg, BufferSnapshot>(buffer, (replyTo) => ({ type: 'snapshot', replyTo }), 10_000);
         await writeSnapshot(config.snapshotPath, snapshot);
         serviceLog(2, `snapshot of ${snapshot.entries.length} entries written to ${config.snapshotPath}`);
@@ -100,7 +104,7 @@ export async function startService(config: ServiceConfig, options: { clock?: Clo
         serviceLog(4, `snapshot not written to ${config.snapshotPath}: ${String((error as Error)?.message ?? error)}`);
       }
     }
-    await system.shutdown(20_000);
+    await system.shutdown(STOP_REST_MS);
   };
   return { system, buffer, errors, containers, discovery, stop };
 }

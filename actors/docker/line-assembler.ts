@@ -106,9 +106,10 @@ export class LineAssembler {
   /** A multiplexed frame's payload: normally one message, but split defensively at newlines. */
   private messages(stream: StreamName, buf: Buffer): void {
     let pos = 0;
+    let ts = this.pending[stream]?.ts ?? '';
     while (pos < buf.length) {
       const hasTs = hasDockerTsPrefix(buf, pos);
-      const ts = hasTs ? buf.toString('latin1', pos, pos + DOCKER_TS_LENGTH) : (this.pending[stream]?.ts ?? '');
+      if (hasTs) ts = buf.toString('latin1', pos, pos + DOCKER_TS_LENGTH);
       const start = hasTs ? pos + PREFIX : pos;
       const nl = buf.indexOf(NL, start);
       const end = nl < 0 ? buf.length : nl;
