@@ -4,13 +4,13 @@ import type { Readable } from 'node:stream';
 import { ask, backoffDelay, DEFAULT_BACKOFF, PermanentFailure, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
 import type { AppendAck, CollectCursor, CursorQuery, IngestMsg } from './buffer-protocol.js';
 import { serviceName, type ContainerInfo } from './container-info.js';
-import { dockerTsToMs, msToSince } from './docker/docker-timestamp.js';
+import { msToSince } from './docker/docker-timestamp.js';
 import { openLogStream, statusOf } from './docker/docker-client.js';
 import { LineAssembler, type AssembledLine } from './docker/line-assembler.js';
 import { ResumeCursor } from './docker/resume-cursor.js';
 import { watchStream } from './docker/watch-stream.js';
-import { createLinePipeline, type LinePipeline, type PipelineOptions, type PipelineOutput } from './parse/index.js';
-import type { LogEntry } from './parse/log-entry.js';
+import { EntryBatcher } from './docker/entry-batcher.js';
+import { createLinePipeline, type LinePipeline, type PipelineOptions } from './parse/index.js';
 
 /** What the DiscoveryActor tells a container's follower. */
 export type ContainerMsg =
@@ -88,6 +88,7 @@ class ContainerActor {
   private readonly info: ContainerInfo;
   private readonly cursor: ResumeCursor;
   private readonly pipeline: LinePipeline;
+  private readonly batcher: EntryBatcher;
   private tty = false;
   private state: FollowerState = 'starting';
   private error: string | undefined;
@@ -105,10 +106,6 @@ class ContainerActor {
   private stopped = false;
   private stopWhenEnded = false;
   private queuedChunks = 0;
-  private inflight = 0;
-  private lines = 0;
-  private batch: LogEntry[] = [];
-  private readonly truncatedTs = new Set<string>();
 
   constructor(
     private readonly ctx: ActorContext<ContainerMsg | Internal>,
@@ -117,6 +114,7 @@ class ContainerActor {
     this.info = { ...deps.info };
     this.cursor = new ResumeCursor();
     this.pipeline = createLinePipeline(deps.pipeline);
+    this.batcher = new EntryBatcher(this.info, deps.sinks, deps.batchSize, ctx.self, () => ({ containerId: this.info.id, ts: this.cursor.ts, atTs: this.cursor.atTs }));
   }
 
   /** No I/O here: the supervisor waits for preStart, and a slow engine must not stall every other follower. */
@@ -167,9 +165,9 @@ class ContainerActor {
     this.releaseBackfill();
     // Only whole lines: an unfinished TTY message was not counted by the cursor and is read again on resume.
     this.assembler?.flushPieces();
-    this.deliver(this.pipeline.flush());
+    this.batcher.add(this.pipeline.flush());
     // No ack: this incarnation will not be there to receive it.
-    this.sendBatch(false);
+    this.batcher.send(false);
   }
 
   async receive(msg: ContainerMsg | Internal): Promise<void> {
@@ -189,11 +187,11 @@ class ContainerActor {
         if (msg.gen !== this.gen) return;
         return this.streamEnded(msg.error);
       case 'appended':
-        this.inflight = Math.max(0, this.inflight - 1);
+        this.batcher.acked();
         this.maybeResume();
         return;
       case 'multilineDue':
-        this.deliver(this.pipeline.flushDue(this.ctx.clock.now()));
+        this.batcher.add(this.pipeline.flushDue(this.ctx.clock.now()));
         this.afterInput();
         return;
       case 'started':
@@ -274,7 +272,7 @@ class ContainerActor {
     this.ctx.cancelTimer('dieGrace');
     this.stream = undefined;
     this.assembler.streamEnded();
-    this.sendBatch();
+    this.batcher.send();
     if (this.stopWhenEnded) {
       this.finishLines();
       return this.ctx.stop();
@@ -327,8 +325,8 @@ class ContainerActor {
   /** The container stopped: what is held (an unterminated line, a trace in progress) is complete. */
   private finishLines(): void {
     this.assembler.finish();
-    this.deliver(this.pipeline.flush());
-    this.sendBatch();
+    this.batcher.add(this.pipeline.flush());
+    this.batcher.send();
   }
 
   private retryLater(error: unknown): void {
@@ -337,52 +335,20 @@ class ContainerActor {
   }
 
   private onLine(line: AssembledLine): void {
-    if (line.truncated) this.truncatedTs.add(line.ts);
-    this.deliver(this.pipeline.push(line.stream, line.text, line.ts, this.ctx.clock.now()));
-  }
-
-  private deliver(outputs: PipelineOutput[]): void {
-    for (const o of outputs) {
-      const p = o.parsed;
-      const entry: LogEntry = {
-        time: p.time,
-        level: p.level,
-        message: p.message,
-        fields: p.fields,
-        dockerTs: o.dockerTs,
-        dockerMs: dockerTsToMs(o.dockerTs),
-        stream: o.stream,
-        containerId: this.info.id,
-        containerName: this.info.name,
-        service: this.info.service,
-      };
-      if (o.truncated || (this.truncatedTs.size > 0 && this.truncatedTs.delete(o.dockerTs))) entry.truncated = true;
-      this.batch.push(entry);
-      if (this.batch.length >= this.deps.batchSize) this.sendBatch();
-    }
+    if (line.truncated) this.batcher.truncated(line.ts);
+    this.batcher.add(this.pipeline.push(line.stream, line.text, line.ts, this.ctx.clock.now()));
   }
 
   private afterInput(): void {
-    this.sendBatch();
+    this.batcher.send();
     const due = this.pipeline.nextDeadline();
     if (due !== undefined) this.ctx.startTimer('multiline', { type: 'multilineDue' }, Math.max(0, due - this.ctx.clock.now()));
     this.maybeResume();
   }
 
-  private sendBatch(acked = true): void {
-    if (this.batch.length === 0) return;
-    const entries = this.batch;
-    this.batch = [];
-    this.lines += entries.length;
-    const cursor = { containerId: this.info.id, ts: this.cursor.ts, atTs: this.cursor.atTs };
-    if (!acked) this.deps.sinks.buffer.tell({ type: 'append', entries, cursor });
-    else if (this.deps.sinks.buffer.tell({ type: 'append', entries, ack: this.ctx.self, cursor })) this.inflight++;
-    for (const sink of this.deps.sinks.others) sink.tell({ type: 'append', entries });
-  }
-
   private maybeResume(): void {
-    if (this.stream?.isPaused() && this.queuedChunks <= RESUME_CHUNKS && this.inflight < MAX_INFLIGHT) this.stream.resume();
-    else if (this.stream && this.inflight >= MAX_INFLIGHT) this.stream.pause();
+    if (this.stream?.isPaused() && this.queuedChunks <= RESUME_CHUNKS && this.batcher.inflight < MAX_INFLIGHT) this.stream.resume();
+    else if (this.stream && this.batcher.inflight >= MAX_INFLIGHT) this.stream.pause();
   }
 
   private closeStream(): void {
@@ -419,7 +385,7 @@ class ContainerActor {
       service: this.info.service,
       state: this.state,
       tty: this.tty,
-      lines: this.lines,
+      lines: this.batcher.lines,
       cursor: this.cursor.ts || undefined,
       error: this.error,
     };

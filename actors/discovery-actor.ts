@@ -152,15 +152,11 @@ class DiscoveryActor {
     if (gen !== this.gen) return void stream.destroy();
     this.stream = stream;
     const self = this.ctx.self;
-    let ended = false;
-    const end = (error?: unknown) => {
-      if (!ended) self.tell({ type: 'eventsEnded', gen, error });
-      ended = true;
-    };
-    stream.on('data', (chunk: Buffer) => self.tell({ type: 'eventChunk', gen, chunk }));
-    stream.on('end', () => end());
-    stream.on('close', () => end());
-    stream.on('error', (e) => end(e));
+    watchStream(
+      stream,
+      (chunk) => self.tell({ type: 'eventChunk', gen, chunk }),
+      (error) => self.tell({ type: 'eventsEnded', gen, error }),
+    );
     try {
       const list = await this.deps.docker.listContainers({ all: true });
       await this.reconcile(list);
