@@ -15,6 +15,9 @@ export interface LiveTransport {
   end(reason: EndReason): void;
   /** Bytes the connection itself holds (ws.bufferedAmount, res.writableLength); for inspection. */
   bufferedBytes(): number;
+  /** Holds writes back until `uncork`, so that a batch of entries leaves in one system call. */
+  cork?(): void;
+  uncork?(): void;
 }
 
 export interface LiveClientOptions {
@@ -147,9 +150,16 @@ export class LiveClient implements ActorRef<LiveEvent> {
     }
     this.settle(null);
     if (ev.type !== 'entries') return;
-    for (const e of ev.entries) {
-      if (this.state === 'closed') break;
-      this.push(e);
+    // The buffer hands over a batch per append; with a hundred clients, one write each instead of one per entry.
+    const transport = this.state === 'open' && ev.entries.length > 1 ? this.transport : undefined;
+    transport?.cork?.();
+    try {
+      for (const e of ev.entries) {
+        if (this.state === 'closed') break;
+        this.push(e);
+      }
+    } finally {
+      transport?.uncork?.();
     }
   }
 

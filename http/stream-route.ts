@@ -57,5 +57,7 @@ export async function getLiveStream(ctx: HttpContext, search: string, req: Incom
       setTimeout(() => socket?.destroy(), CLOSE_GRACE_MS).unref();
     },
     bufferedBytes: () => res.writableLength,
+    cork: () => res.cork(),
+    uncork: () => res.uncork(),
   });
 }

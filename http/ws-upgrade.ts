@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { authorize } from './auth.js';
 import { CLOSE_GRACE_MS } from './config.js';
@@ -82,6 +83,9 @@ export function createUpgradeHandler(ctx: HttpContext, wss: WebSocketServer): Up
         else setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
       },
       bufferedBytes: () => ws.bufferedAmount,
+      // ws writes each frame on its socket; corking that socket batches the frames (public Node API, ws's field).
+      cork: () => (ws as unknown as { _socket?: Socket })._socket?.cork(),
+      uncork: () => (ws as unknown as { _socket?: Socket })._socket?.uncork(),
     });
   }
 
