@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Socket } from 'node:net';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { authorize } from './auth.js';
 import { CLOSE_GRACE_MS } from './config.js';
@@ -11,6 +10,7 @@ import { every } from './every.js';
 import { HttpError } from './http-error.js';
 import type { EndReason, LiveClient } from './live-client.js';
 import { subscribeLive } from './live-subscribe.js';
+import { entryFrame } from './ws-frame.js';
 import { parseLiveParams } from './params.js';
 
 /** The one path that accepts WebSocket upgrades. */
@@ -54,10 +54,10 @@ export function createUpgradeHandler(ctx: HttpContext, wss: WebSocketServer): Up
       return;
     }
     pending.delete(socket);
-    wss.handleUpgrade(req, socket, head, (ws) => attach(client, ws));
+    wss.handleUpgrade(req, socket, head, (ws) => attach(client, ws, socket));
   }
 
-  function attach(client: LiveClient, ws: WebSocket): void {
+  function attach(client: LiveClient, ws: WebSocket, socket: Duplex): void {
     let answered = true;
     const stopPing = every(ctx.clock, ctx.config.pingIntervalMs, () => {
       if (!answered) return ws.terminate();
@@ -75,7 +75,12 @@ export function createUpgradeHandler(ctx: HttpContext, wss: WebSocketServer): Up
       client.close();
     });
     client.attach({
-      send: (text, done) => ws.send(text, () => done()),
+      // An entry's frame is built once and written as bytes to each client's socket (the one ws was
+      // handed; its own sends go to the same socket, in order). Notices go through ws.send.
+      send: (text, done, entry) => {
+        if (entry && ws.readyState === ws.OPEN) socket.write(entryFrame(entry, text), () => done());
+        else ws.send(text, () => done());
+      },
       end: (reason) => {
         stopPing();
         ws.close(CLOSE_CODES[reason], reason);
@@ -83,9 +88,9 @@ export function createUpgradeHandler(ctx: HttpContext, wss: WebSocketServer): Up
         else setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
       },
       bufferedBytes: () => ws.bufferedAmount,
-      // ws writes each frame on its socket; corking that socket batches the frames (public Node API, ws's field).
-      cork: () => (ws as unknown as { _socket?: Socket })._socket?.cork(),
-      uncork: () => (ws as unknown as { _socket?: Socket })._socket?.uncork(),
+      // Corking the socket batches the frames of one event-loop turn into one write.
+      cork: () => socket.cork(),
+      uncork: () => socket.uncork(),
     });
   }
 
