@@ -1,0 +1,136 @@
+/**
+ * memory: RSS of the service process (`node dist/main.js`, MAX_LOG_BUFFER=100000)
+ *  (a) once its buffer is full (a container printed 120k lines), after 2 s of rest;
+ *  (b) peak (VmHWM, reset just before the flood) during a 200k-line flood while one NDJSON client of the
+ *      same container is stalled (connected, never reads).
+ */
+import { log, median, nowMs, round, size, sleep, until, type BenchRow } from './bench-util.js';
+import { openNdjsonProbe, openStalledClient } from './live-clients.js';
+import { floodScript, markerOf } from './log-scripts.js';
+import { markerOrExit, profDir, type BenchContext } from './scenario-context.js';
+import { startServiceProcess, type ServiceProcess } from './service-process.js';
+
+const CAPACITY = 100_000;
+const TARGET_MB = 128;
+
+/** Samples RSS every 50 ms (a fallback for the peak when VmHWM cannot be reset). */
+function rssSampler(svc: ServiceProcess): () => number {
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, svc.memory().rssMb);
+    } catch {
+      /* gone */
+    }
+  }, 50);
+  return () => {
+    clearInterval(timer);
+    return peak;
+  };
+}
+
+async function fullBuffer(ctx: BenchContext, lines: number, tag: string): Promise<{ rssMb: number; peakMb: number; heapNote: string }> {
+  const name = `bench-mem-full-${tag}`;
+  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: name, maxLogBuffer: CAPACITY, cpuProfDir: profDir(ctx, `memory-full-${tag}`) });
+  try {
+    const { script, env } = floodScript({ lines, tag, seed: 3 });
+    const c = await ctx.bd.create(name, script, env);
+    const marker = markerOf(tag);
+    const probe = await openNdjsonProbe(svc.port, `container=${name}&search=${encodeURIComponent(marker)}`, { marker });
+    await c.start();
+    const got = await markerOrExit(probe.marker, c.wait(), 30_000);
+    probe.close();
+    if (got === 'incomplete') throw new Error(`the service never stored the last line of ${name} (${(await svc.health()).log_buffer_size} entries held)`);
+    await until(async () => (await svc.health()).log_buffer_size === CAPACITY, 30_000, `a full buffer (${CAPACITY})`);
+    await sleep(2000);
+    const m = svc.memory();
+    return { rssMb: m.rssMb, peakMb: m.hwmMb, heapNote: '' };
+  } finally {
+    await svc.stop();
+    await ctx.bd.removeAll(name);
+  }
+}
+
+interface StallResult {
+  peakMb: number;
+  endMb: number;
+  sampledPeakMb: number;
+  dropped: number;
+  resetOk: boolean;
+  /** Whether the last line reached the buffer (Docker 20.10 can end a lagging follow stream early). */
+  complete: boolean;
+  /** Container start → last line stored, or until giving up. */
+  ingestMs: number;
+}
+
+async function stalledFlood(ctx: BenchContext, lines: number, tag: string): Promise<StallResult> {
+  const name = `bench-mem-stall-${tag}`;
+  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: name, maxLogBuffer: CAPACITY, cpuProfDir: profDir(ctx, `memory-stall-${tag}`) });
+  try {
+    const { script, env } = floodScript({ lines, tag, seed: 4 });
+    const c = await ctx.bd.create(name, script, env);
+    const marker = markerOf(tag);
+    const stalled = await openStalledClient(svc.port, `container=${name}`);
+    const probe = await openNdjsonProbe(svc.port, `container=${name}&search=${encodeURIComponent(marker)}`, { marker });
+    await sleep(300);
+    const resetOk = svc.resetPeak();
+    const sampled = rssSampler(svc);
+    const t0 = nowMs();
+    await c.start();
+    const got = await markerOrExit(probe.marker, c.wait(), 20_000);
+    const ingestMs = (got === 'incomplete' ? nowMs() : got) - t0;
+    await sleep(1000);
+    const sampledPeakMb = sampled();
+    const m = svc.memory();
+    const health = await svc.health();
+    probe.close();
+    stalled.close();
+    return { peakMb: resetOk ? m.hwmMb : sampledPeakMb, endMb: m.rssMb, sampledPeakMb, dropped: health.dropped_entries, resetOk, complete: got !== 'incomplete', ingestMs };
+  } finally {
+    await svc.stop();
+    await ctx.bd.removeAll(name);
+  }
+}
+
+export async function benchMemory(ctx: BenchContext): Promise<BenchRow[]> {
+  const rounds = size(3, 1);
+  const fillLines = size(120_000, 110_000);
+  const floodLines = size(200_000, 120_000);
+  const full: { rssMb: number; peakMb: number }[] = [];
+  const stall: StallResult[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const a = await fullBuffer(ctx, fillLines, `r${r}f${Date.now().toString(36)}`);
+    full.push(a);
+    log(`memory round ${r + 1}/${rounds}: full buffer RSS ${a.rssMb.toFixed(1)} MB (peak while filling ${a.peakMb.toFixed(1)} MB)`);
+    const b = await stalledFlood(ctx, floodLines, `r${r}s${Date.now().toString(36)}`);
+    stall.push(b);
+    log(
+      `memory round ${r + 1}/${rounds}: ${floodLines / 1000}k flood + stalled client: peak RSS ${b.peakMb.toFixed(1)} MB (sampled ${b.sampledPeakMb.toFixed(1)}), ${b.dropped} entries dropped for the stalled client, ` +
+        (b.complete ? `last line stored after ${b.ingestMs.toFixed(0)} ms` : `LAST LINE NEVER STORED (gave up after ${b.ingestMs.toFixed(0)} ms)`),
+    );
+  }
+  const fullMed = median(full.map((x) => x.rssMb));
+  const fillPeakMed = median(full.map((x) => x.peakMb));
+  const stallMed = median(stall.map((x) => x.peakMb));
+  const detail = {
+    capacity: CAPACITY,
+    fillLines,
+    floodLines,
+    fullRssMb: full.map((x) => round(x.rssMb, 1)),
+    fullPeakWhileFillingMb: full.map((x) => round(x.peakMb, 1)),
+    stalledPeakMb: stall.map((x) => round(x.peakMb, 1)),
+    stalledSampledPeakMb: stall.map((x) => round(x.sampledPeakMb, 1)),
+    stalledEndRssMb: stall.map((x) => round(x.endMb, 1)),
+    stalledDroppedEntries: stall.map((x) => x.dropped),
+    peakFromVmHWM: stall.every((x) => x.resetOk),
+    stalledIngestComplete: stall.map((x) => x.complete),
+    stalledIngestMs: stall.map((x) => round(x.ingestMs, 0)),
+  };
+  const completeRuns = stall.filter((x) => x.complete).length;
+  return [
+    { scenario: 'memory', metric: `RSS, buffer full (${CAPACITY / 1000}k), median of ${rounds}`, value: round(fullMed, 1), unit: 'MB', target: `≤ ${TARGET_MB} MB`, pass: fullMed <= TARGET_MB, detail },
+    { scenario: 'memory', metric: 'peak RSS while filling the buffer', value: round(fillPeakMed, 1), unit: 'MB', target: '', pass: null },
+    { scenario: 'memory', metric: `peak RSS, ${floodLines / 1000}k flood + stalled client`, value: round(stallMed, 1), unit: 'MB', target: `≤ ${TARGET_MB} MB`, pass: stallMed <= TARGET_MB },
+    { scenario: 'memory', metric: 'flood + stalled client: runs with every line stored', value: completeRuns, unit: `/${rounds}`, target: `${rounds}/${rounds}`, pass: completeRuns === rounds },
+  ];
+}
