@@ -1,6 +1,7 @@
 /** Shared helpers of the benchmark suite: statistics, the result table, the machine description, small waits. */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import { waitFor, type Truthy } from '../rig/rig-client.js';
 
 /** One row of the result table (and of bench-results.json). */
 export interface BenchRow {
@@ -144,20 +145,9 @@ export function formatTable(rows: BenchRow[]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('-+-'), ...body.map(line)].join('\n');
 }
 
-/** Polls `fn` until it returns a truthy value; throws naming `what` after `timeoutMs`. */
-export async function until<T>(fn: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 20): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await sleep(intervalMs);
-  }
+/** Polls `fn` until it returns a truthy value; throws naming `what` after `timeoutMs` (the rig's waitFor). */
+export function until<T>(fn: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 20): Promise<Truthy<T>> {
+  return waitFor(fn, { timeoutMs, what, intervalMs });
 }
 
 /** Quick mode (BENCH_QUICK=1): smaller sizes and fewer rounds, for a smoke run. */
