@@ -1,4 +1,5 @@
 import type { ActorRef } from '../runtime/index.js';
+import type { CursorPositions } from './docker/resume-cursor.js';
 import type { Level, LogEntry, StreamName } from './parse/log-entry.js';
 
 /** Filters shared by queries and live subscriptions. All optional; all must match. */
@@ -60,8 +61,7 @@ export type AppendAck = { type: 'appended'; count: number };
 /** Where a container's collection stands once the entries it came with are stored (see ResumeCursor). */
 export interface CollectCursor {
   containerId: string;
-  ts: string;
-  atTs: number;
+  positions: CursorPositions;
 }
 
 /**

@@ -86,7 +86,7 @@ export function containerActor(deps: ContainerDeps): ActorFactory<ContainerMsg> 
 
 class ContainerActor {
   private readonly info: ContainerInfo;
-  private readonly cursor: ResumeCursor;
+  private cursor: ResumeCursor;
   private readonly pipeline: LinePipeline;
   private readonly batcher: EntryBatcher;
   private tty = false;
@@ -114,7 +114,7 @@ class ContainerActor {
     this.info = { ...deps.info };
     this.cursor = new ResumeCursor();
     this.pipeline = createLinePipeline(deps.pipeline);
-    this.batcher = new EntryBatcher(this.info, deps.sinks, deps.batchSize, ctx.self, () => ({ containerId: this.info.id, ts: this.cursor.ts, atTs: this.cursor.atTs }));
+    this.batcher = new EntryBatcher(this.info, deps.sinks, deps.batchSize, ctx.self, () => ({ containerId: this.info.id, positions: this.cursor.positions }));
   }
 
   /** No I/O here: the supervisor waits for preStart, and a slow engine must not stall every other follower. */
@@ -129,7 +129,7 @@ class ContainerActor {
       this.assembler = new LineAssembler({
         tty: this.tty,
         maxLineBytes: this.deps.maxLineBytes,
-        accept: (ts) => this.cursor.accept(ts),
+        accept: (ts, stream) => this.cursor.accept(ts, stream),
         onLine: (line) => this.onLine(line),
         onEngineError: (text) => this.setError(`engine: ${text}`),
       });
@@ -141,8 +141,7 @@ class ContainerActor {
     const stored = await ask<IngestMsg | CursorQuery, CollectCursor | null>(this.deps.sinks.buffer, (replyTo) => ({ type: 'cursorOf', containerId: this.info.id, replyTo }), 10_000, this.ctx.clock);
     if (this.stopped) return;
     if (stored) {
-      this.cursor.ts = stored.ts;
-      this.cursor.atTs = stored.atTs;
+      this.cursor = new ResumeCursor(stored.positions);
       return void (await this.openStream('follow'));
     }
     this.setState('backfilling');

@@ -36,7 +36,7 @@ export interface LineAssemblerOptions {
    * Called for every message the engine sent (each 16 KiB piece counts), before joining; return
    * false to skip it. This is where a resume cursor drops what was already collected.
    */
-  accept(ts: string): boolean;
+  accept(ts: string, stream: StreamName): boolean;
   /** An in-band engine error (stream type 3). */
   onEngineError(text: string): void;
 }
@@ -159,7 +159,7 @@ export class LineAssembler {
   }
 
   private message(stream: StreamName, ts: string, buf: Buffer, start: number, end: number, complete: boolean): void {
-    if (!this.opts.accept(ts)) return;
+    if (!this.opts.accept(ts, stream)) return;
     const pending = this.pending[stream];
     if (pending && pending.ts !== ts) this.flushPending(stream);
     const joining = this.pending[stream];

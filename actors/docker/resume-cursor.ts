@@ -1,43 +1,73 @@
+import type { StreamName } from '../parse/log-entry.js';
 import { dockerTsToSince } from './docker-timestamp.js';
 
+/** How far one stream has been read: its last Docker timestamp and how many messages carried it. */
+export interface StreamPosition {
+  ts: string;
+  atTs: number;
+}
+
+export type CursorPositions = Partial<Record<StreamName, StreamPosition>>;
+
+const STREAMS: StreamName[] = ['stdout', 'stderr'];
+
 /**
- * Where a container's collection stands: the last Docker timestamp seen and how many messages
- * carried exactly that timestamp. Docker's `since` is inclusive, so a reopened stream repeats
- * those messages; the cursor skips exactly that many, and nothing else.
+ * Where a container's collection stands, per stream: stdout and stderr are stamped by separate
+ * copiers, so one stream's last timestamp can be ahead of a line of the other not yet delivered.
+ * A reopened stream starts at the earlier of the two (Docker's `since` is inclusive and filters
+ * out anything older), and each stream skips exactly what it had already seen.
  */
 export class ResumeCursor {
-  private skipLeft = 0;
+  private readonly at: Record<StreamName, StreamPosition>;
+  private readonly replaying: Record<StreamName, number> = { stdout: 0, stderr: 0 };
 
-  constructor(
-    public ts = '',
-    public atTs = 0,
-  ) {}
+  constructor(positions: CursorPositions = {}) {
+    this.at = {
+      stdout: { ts: positions.stdout?.ts ?? '', atTs: positions.stdout?.atTs ?? 0 },
+      stderr: { ts: positions.stderr?.ts ?? '', atTs: positions.stderr?.atTs ?? 0 },
+    };
+  }
 
-  /** The `since` to reopen with, or undefined before anything was seen. */
+  /** A copy of the positions of the streams seen so far. */
+  get positions(): CursorPositions {
+    const out: CursorPositions = {};
+    for (const s of STREAMS) if (this.at[s].ts) out[s] = { ...this.at[s] };
+    return out;
+  }
+
+  /** The latest Docker timestamp seen on either stream ('' before anything). */
+  get ts(): string {
+    return this.at.stdout.ts > this.at.stderr.ts ? this.at.stdout.ts : this.at.stderr.ts;
+  }
+
+  /** The `since` to reopen with (the earlier stream's position), or undefined before anything was seen. */
   get since(): string | undefined {
-    return this.ts ? dockerTsToSince(this.ts) : undefined;
+    const seen = STREAMS.map((s) => this.at[s].ts).filter(Boolean).sort();
+    return seen[0] ? dockerTsToSince(seen[0]) : undefined;
   }
 
-  /** Call when a stream is (re)opened from `since`: the next `atTs` messages at `ts` are repeats. */
+  /** Call when a stream is (re)opened from `since`: what each stream had seen comes again and is skipped. */
   reopen(): void {
-    this.skipLeft = this.atTs;
+    for (const s of STREAMS) this.replaying[s] = this.at[s].ts ? this.at[s].atTs + 1 : 0;
   }
 
-  /** Decides whether a message is new, and advances the cursor past it when it is. */
-  accept(ts: string): boolean {
-    if (this.skipLeft > 0) {
-      if (ts === this.ts) {
-        this.skipLeft--;
+  /** Decides whether a message is new, and advances its stream's position when it is. */
+  accept(ts: string, stream: StreamName): boolean {
+    const p = this.at[stream];
+    if (this.replaying[stream] > 0) {
+      // Replayed from an earlier `since`: older than this stream's position means seen.
+      if (ts < p.ts) return false;
+      if (ts === p.ts && this.replaying[stream] > 1) {
+        this.replaying[stream]--;
         return false;
       }
-      this.skipLeft = 0;
+      this.replaying[stream] = 0;
     }
-    // Docker timestamps sort as text (fixed width, UTC). stdout and stderr are stamped by separate
-    // copiers, so a live message may be a hair older than the cursor: keep it, keep the cursor.
-    if (ts === this.ts) this.atTs++;
-    else if (ts > this.ts) {
-      this.ts = ts;
-      this.atTs = 1;
+    // Live, a timestamp a hair older than the position (a clock step) is kept, and the position stays.
+    if (ts === p.ts) p.atTs++;
+    else if (ts > p.ts) {
+      p.ts = ts;
+      p.atTs = 1;
     }
     return true;
   }

@@ -18,7 +18,7 @@ function frame(type: number, text: string | Buffer): Buffer {
   return Buffer.concat([h, payload]);
 }
 
-function assemble(chunks: Buffer[], tty = false, maxLineBytes = 1 << 20, accept: (ts: string) => boolean = () => true) {
+function assemble(chunks: Buffer[], tty = false, maxLineBytes = 1 << 20, accept: (ts: string, stream: 'stdout' | 'stderr') => boolean = () => true) {
   const lines: AssembledLine[] = [];
   const errors: string[] = [];
   const a = new LineAssembler({ tty, maxLineBytes, onLine: (l) => lines.push(l), accept, onEngineError: (e) => errors.push(e) });
@@ -119,7 +119,7 @@ test('TTY text without a newline at the end is flushed', () => {
 test('a line split at 16 KiB whose last piece comes on the next stream is joined, not cut', () => {
   const cursor = new ResumeCursor();
   const lines: AssembledLine[] = [];
-  const a = new LineAssembler({ tty: false, maxLineBytes: 1 << 20, onLine: (l) => lines.push(l), accept: (ts) => cursor.accept(ts), onEngineError: () => {} });
+  const a = new LineAssembler({ tty: false, maxLineBytes: 1 << 20, onLine: (l) => lines.push(l), accept: (ts, stream) => cursor.accept(ts, stream), onEngineError: () => {} });
   const piece = 'p'.repeat(16384);
   a.push(Buffer.concat([frame(1, `${TS1} ${piece}`), frame(1, `${TS1} ${piece}`).subarray(0, 100)]));
   a.streamEnded(); // a history read ended mid-line; the half frame was not counted
@@ -132,21 +132,36 @@ test('a line split at 16 KiB whose last piece comes on the next stream is joined
 test('the resume cursor skips exactly the messages already seen at the cursor timestamp', () => {
   const cursor = new ResumeCursor();
   const first = Buffer.concat([frame(1, `${TS1} a\n`), frame(1, `${TS1} b\n`)]);
-  assert.equal(assemble([first], false, 1 << 20, (ts) => cursor.accept(ts)).lines.map((l) => l.text), ['a', 'b']);
-  assert.is(cursor.atTs, 2);
+  assert.equal(assemble([first], false, 1 << 20, (ts, stream) => cursor.accept(ts, stream)).lines.map((l) => l.text), ['a', 'b']);
+  assert.equal(cursor.positions, { stdout: { ts: TS1, atTs: 2 } });
   // Reopened with since=TS1 (inclusive): the engine repeats a and b, then c at the same ts, then d.
   cursor.reopen();
   const replay = Buffer.concat([frame(1, `${TS1} a\n`), frame(1, `${TS1} b\n`), frame(1, `${TS1} c\n`), frame(1, `${TS2} d\n`)]);
-  assert.equal(assemble([replay], false, 1 << 20, (ts) => cursor.accept(ts)).lines.map((l) => l.text), ['c', 'd']);
+  assert.equal(assemble([replay], false, 1 << 20, (ts, stream) => cursor.accept(ts, stream)).lines.map((l) => l.text), ['c', 'd']);
   assert.is(cursor.ts, TS2);
   assert.is(cursor.since, dockerTsToSince(TS2));
 });
 
-test('the cursor keeps a live message a hair older than itself (stdout and stderr are stamped apart)', () => {
+test('the cursor keeps a live message a hair older than its stream position (a clock step)', () => {
   const cursor = new ResumeCursor();
-  assert.ok(cursor.accept(TS2));
-  assert.ok(cursor.accept(TS1));
+  assert.ok(cursor.accept(TS2, 'stdout'));
+  assert.ok(cursor.accept(TS1, 'stdout'));
   assert.is(cursor.ts, TS2);
+});
+
+test('per stream: reopened from the earlier stream, a stderr line stamped before stdout\'s position is not lost', () => {
+  const TS0 = '2025-10-25T14:29:59.999999999Z';
+  const cursor = new ResumeCursor();
+  // stdout got to TS2; stderr's last seen line was TS0, and its line stamped TS1 had not been delivered.
+  assert.ok(cursor.accept(TS0, 'stderr'));
+  assert.ok(cursor.accept(TS2, 'stdout'));
+  assert.is(cursor.since, dockerTsToSince(TS0));
+  cursor.reopen();
+  const replay = Buffer.concat([frame(2, `${TS0} err-0\n`), frame(2, `${TS1} err-1\n`), frame(1, `${TS2} out-2\n`), frame(1, `${TS2} out-3\n`)]);
+  assert.equal(assemble([replay], false, 1 << 20, (ts, stream) => cursor.accept(ts, stream)).lines.map((l) => l.text), ['err-1', 'out-3']);
+  assert.equal(cursor.positions, { stdout: { ts: TS2, atTs: 2 }, stderr: { ts: TS1, atTs: 1 } });
+  const restored = new ResumeCursor(cursor.positions);
+  assert.is(restored.since, dockerTsToSince(TS1));
 });
 
 test('Docker timestamps convert to since values without losing nanoseconds', () => {
