@@ -3,6 +3,10 @@ import type { LogQuery, QueryReply } from '../../actors/buffer-protocol.js';
 import type { DiscoveryStatus } from '../../actors/discovery-actor.js';
 import type { LogEntry } from '../../actors/parse/log-entry.js';
 import { startService, type Service, type ServiceConfig } from '../../actors/service.js';
+import { setServiceLogLevel } from '../../actors/service-log.js';
+
+// The service's own INFO lines (connected, snapshot written) would drown the test report.
+setServiceLogLevel(3);
 
 /** Service configuration for tests: the rig's engine, only containers whose names match `include`. */
 export function testConfig(include: RegExp, overrides: Partial<ServiceConfig> = {}): ServiceConfig {
