@@ -105,6 +105,8 @@ class ContainerActor {
   /** Set once this incarnation ends: a handler still awaiting Docker must not open anything after that. */
   private stopped = false;
   private stopWhenEnded = false;
+  /** The stream that just ended was the read-again after the container stopped. */
+  private verified = false;
   private queuedChunks = 0;
 
   constructor(
@@ -308,9 +310,18 @@ class ContainerActor {
     }
     if (this.stopped) return;
     if (!running) {
+      // Docker 20.10's json-file reader can end a follow stream at the size the file had when the
+      // request came in, if the container exits before that part was sent: what was written in
+      // between never comes on that stream. One more read from the cursor collects it, once.
+      if (!this.verified) {
+        this.verified = true;
+        return this.openStream('follow');
+      }
+      this.verified = false;
       this.finishLines();
       return this.setState('stopped');
     }
+    this.verified = false;
     if (error) return this.retryLater(error);
     // The container runs but its stream ended: reopen, backing off if that keeps happening at once.
     if (this.ctx.clock.now() - this.openedAt > 1000) this.retries = 0;
