@@ -132,6 +132,7 @@ export function machineInfo(docker: MachineInfo['docker']): MachineInfo {
 function fmtValue(v: number | null, unit: string): string {
   if (v === null || !Number.isFinite(v)) return 'n/a';
   const abs = Math.abs(v);
+  if (Number.isInteger(v) && abs < 100_000) return unit ? `${v} ${unit}` : String(v);
   const s = abs >= 100_000 ? Math.round(v).toLocaleString('en-US') : abs >= 100 ? v.toFixed(0) : abs >= 10 ? v.toFixed(1) : v.toFixed(2);
   return unit ? `${s} ${unit}` : s;
 }

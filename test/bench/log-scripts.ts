@@ -96,12 +96,14 @@ export interface FloodOptions {
   seed?: number;
   /** INFO lines only, no word the multi-line joiner waits on. */
   info?: boolean;
+  /** Seconds to wait before the flood (lets the service open its follow stream on a still empty log). */
+  delaySec?: number;
 }
 
 /** `Cmd` script and `Env` of a container that floods `lines` lines then prints the marker line and exits. */
 export function floodScript(o: FloodOptions): { script: string; env: string[] } {
   return {
-    script: `exec awk -v seed=${o.seed ?? 42} -v base=${Date.now()} -v total=${o.lines} -v tag=${o.tag} -v info=${o.info ? 1 : 0} "$PROG"`,
+    script: `${o.delaySec ? `sleep ${o.delaySec}; ` : ''}exec awk -v seed=${o.seed ?? 42} -v base=${Date.now()} -v total=${o.lines} -v tag=${o.tag} -v info=${o.info ? 1 : 0} "$PROG"`,
     env: [`PROG=${FLOOD_PROG}`],
   };
 }

@@ -12,10 +12,11 @@
  * The engine comes from the test rig: a private dockerd (installed with apt-get when missing) with the busybox
  * test image, torn down at the end, also on SIGINT/SIGTERM.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureEngine, type RigInfo } from '../rig/docker-rig.js';
 import { BenchDocker } from './bench-docker.js';
+import { formatSummary, summariseProfile } from './cpuprofile-top.js';
 import { formatTable, log, machineInfo, QUICK, type BenchRow, type MachineInfo } from './bench-util.js';
 import type { BenchContext } from './scenario-context.js';
 import { benchIngest } from './scenario-ingest.js';
@@ -55,6 +56,11 @@ function teardown(): Promise<void> {
   })();
   return tearingDown;
 }
+
+process.on('uncaughtException', (e) => {
+  log(`uncaught: ${(e as Error)?.stack ?? String(e)}`);
+  void teardown().finally(() => process.exit(1));
+});
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(sig, () => {
@@ -114,11 +120,25 @@ async function main(): Promise<number> {
     table: table.split('\n'),
   };
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+  if (profileDir) summariseProfiles(profileDir);
   log(`results written to ${out} (${result.durationSec} s in all)`);
   const failed = rows.filter((r) => r.pass === false);
   if (failed.length) log(`${failed.length} target(s) missed: ${failed.map((r) => `${r.scenario}: ${r.metric}`).join('; ')}`);
   const crashed = rows.some((r) => r.metric === 'scenario failed');
   return crashed || (process.env.BENCH_STRICT === '1' && failed.length > 0) ? 1 : 0;
+}
+
+/** Writes profile-summary.txt next to the service profiles (one section per service run). */
+function summariseProfiles(dir: string): void {
+  const parts: string[] = [];
+  for (const sub of existsSync(dir) ? readdirSync(dir).sort() : []) {
+    const d = path.join(dir, sub);
+    if (!statSync(d).isDirectory()) continue;
+    for (const f of readdirSync(d).filter((x) => x.endsWith('.cpuprofile'))) parts.push(`## ${sub}\n${formatSummary(summariseProfile(path.join(d, f), 20))}\n`);
+  }
+  if (parts.length === 0) return;
+  writeFileSync(path.join(dir, 'profile-summary.txt'), parts.join('\n'));
+  log(`CPU profiles summarised in ${path.join(dir, 'profile-summary.txt')}`);
 }
 
 let code = 1;

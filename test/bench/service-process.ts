@@ -96,6 +96,17 @@ function procStatusKb(pid: number, field: string): number {
 /** Every service process started and not yet stopped, so that an interrupted bench can end them. */
 const running = new Set<ServiceProcess>();
 
+// A bench that dies (uncaught error, process.exit) must not leave services behind: kill what is left on exit.
+process.once('exit', () => {
+  for (const s of running) {
+    try {
+      s.child?.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
+
 /** Stops every service process still running (SIGTERM, SIGKILL after a short grace). */
 export async function stopAllServices(graceMs = 5000): Promise<void> {
   await Promise.allSettled([...running].map((s) => s.stop(graceMs)));
@@ -147,7 +158,7 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
   };
 
   // Filled in below; registered at once so that an interrupt during startup still ends the process.
-  const handle = { stop } as ServiceProcess;
+  const handle = { stop, child } as ServiceProcess;
   running.add(handle);
   const pollMs = opts.pollMs ?? 5;
   const end = Date.now() + (opts.readyTimeoutMs ?? 20_000);
