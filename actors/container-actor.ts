@@ -350,7 +350,9 @@ class ContainerActor {
   }
 
   private afterInput(): void {
-    this.batcher.send();
+    // Docker sends about one chunk per line: while more chunks wait in the mailbox, keep batching
+    // (measured: 1.04 entries per append before, ~31 after; BATCH_SIZE still caps a batch).
+    if (this.queuedChunks <= 0) this.batcher.send();
     const due = this.pipeline.nextDeadline();
     if (due !== undefined) this.ctx.startTimer('multiline', { type: 'multilineDue' }, Math.max(0, due - this.ctx.clock.now()));
     this.maybeResume();
