@@ -1,4 +1,5 @@
 import { unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
+import { acknowledge } from './buffer-protocol.js';
 import type { BufferSnapshot, BufferStats, CollectCursor, CursorQuery, FilterError, IngestMsg, LiveEvent, LogFilter, LogQuery, QueryReply } from './buffer-protocol.js';
 import { findEntries } from './buffer/entry-query.js';
 import { EntryStore } from './buffer/entry-store.js';
@@ -147,7 +148,7 @@ export function bufferActor(opts: BufferOptions): ActorFactory<BufferMsg> {
           case 'append':
             append(msg.entries);
             if (msg.cursor) keepCursor(msg.cursor);
-            msg.ack?.tell({ type: 'appended', count: msg.entries.length });
+            acknowledge(msg);
             return;
           case 'query':
             msg.replyTo.tell(query(msg.query));

@@ -31,6 +31,8 @@ export interface Config {
   includeContainers: RegExp[];
   excludeContainers: RegExp[];
   backfillConcurrency: number;
+  /** A follower with a batch unacknowledged this long is reported stalled and restarted (FOLLOWER_STALL_SECONDS). */
+  followerStallMs: number;
   apiToken?: string;
   corsOrigins: string[];
   snapshotPath?: string;
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     includeContainers: globs(env, 'INCLUDE_CONTAINERS'),
     excludeContainers: globs(env, 'EXCLUDE_CONTAINERS'),
     backfillConcurrency: int(env, 'BACKFILL_CONCURRENCY', 4, 1, 1000),
+    followerStallMs: num(env, 'FOLLOWER_STALL_SECONDS', 30, 0.1, 86_400) * 1000,
     apiToken: env.API_TOKEN || undefined,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     snapshotPath: env.SNAPSHOT_PATH?.trim() || undefined,

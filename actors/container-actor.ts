@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
 import type PQueue from 'p-queue';
 import type { Readable } from 'node:stream';
-import { ask, backoffDelay, DEFAULT_BACKOFF, PermanentFailure, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
-import type { AppendAck, CollectCursor, CursorQuery, IngestMsg } from './buffer-protocol.js';
+import { ask, backoffDelay, DEFAULT_BACKOFF, PermanentFailure, unhandled, withTimeout, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
+import type { AppendAck, CollectCursor, CursorQuery, IngestSink } from './buffer-protocol.js';
 import { serviceName, type ContainerInfo } from './container-info.js';
 import { msToSince } from './docker/docker-timestamp.js';
 import { openLogStream, statusOf } from './docker/docker-client.js';
@@ -35,8 +35,20 @@ export interface FollowerStatus {
   error?: string;
 }
 
-/** A follower's state change, reported to whoever keeps the container list (the DiscoveryActor). */
-export type FollowerReport = { type: 'followerState'; status: FollowerStatus };
+/**
+ * What a follower reports to whoever keeps the container list (the DiscoveryActor): a state change;
+ * a stall (work in flight and no progress for the stall time), just before it crashes to be restarted;
+ * the first progress of an incarnation, which clears an earlier stall.
+ */
+export type FollowerReport =
+  | { type: 'followerState'; status: FollowerStatus }
+  | { type: 'followerStalled'; id: string; waitingFor: string; since: number }
+  | { type: 'followerProgress'; id: string };
+
+/** Thrown by a follower that has made no progress with work in flight: its supervisor restarts it, with backoff. */
+export class FollowerStalled extends Error {
+  override readonly name = 'FollowerStalled';
+}
 
 type Internal =
   | AppendAck
@@ -47,19 +59,29 @@ type Internal =
   | { type: 'streamEnded'; gen: number; error?: unknown }
   | { type: 'multilineDue' }
   | { type: 'reopen' }
+  | { type: 'stallCheck' }
   | { type: 'dieGrace'; gen: number };
 
 export interface ContainerDeps {
   docker: Docker;
   info: ContainerInfo;
-  /** The buffer also keeps each container's cursor, so that a restarted follower resumes instead of re-reading. */
-  sinks: { buffer: ActorRef<IngestMsg | CursorQuery>; others: ActorRef<IngestMsg>[] };
+  /** Every batch goes to each of these, and each acknowledges it (see IngestSink). */
+  sinks: IngestSink[];
+  /** Where a restarted follower asks for its container's cursor, so that it resumes instead of re-reading. */
+  cursors: ActorRef<CursorQuery>;
   report?: ActorRef<FollowerReport>;
   /** Bounds how many containers read their history at once. */
   backfillQueue: PQueue;
   retentionMs: number;
-  /** Lines of history to read at most on first contact (MAX_LOG_BUFFER: more could not be kept anyway). */
-  backfillTail: number;
+  /**
+   * Lines of history to read at most on first contact; undefined: all within the retention window.
+   * Never a sink's capacity: every line read goes to every sink, and lines before the tail would be lost.
+   */
+  backfillTail?: number;
+  /** A batch unacknowledged this long means the follower is stalled (FOLLOWER_STALL_SECONDS). */
+  stallMs: number;
+  /** Longest wait for one answer from the engine (inspect, a stream's headers) before the follower gives up and restarts. */
+  dockerTimeoutMs?: number;
   batchSize: number;
   maxLineBytes: number;
   pipeline: PipelineOptions;
@@ -75,6 +97,7 @@ const DIE_GRACE_MS = 5000;
 /** How long a removed container's stream may take to deliver what the engine already sent. */
 const DESTROY_GRACE_MS = 10_000;
 const RETRY_BACKOFF = { ...DEFAULT_BACKOFF, baseMs: 500, maxMs: 30_000 };
+const DOCKER_TIMEOUT_MS = 30_000;
 
 /** Stream generations are unique across incarnations, so that chunks queued for a crashed one are never taken for a new stream's. */
 let streamGen = 0;
@@ -108,6 +131,9 @@ class ContainerActor {
   /** The stream that just ended was the read-again after the container stopped. */
   private verified = false;
   private queuedChunks = 0;
+  /** Sinks that have acknowledged a batch of this incarnation; once all have, progress is reported (once), clearing an earlier stall. */
+  private readonly answered = new Set<string>();
+  private progressed = false;
 
   constructor(
     private readonly ctx: ActorContext<ContainerMsg | Internal>,
@@ -116,17 +142,43 @@ class ContainerActor {
     this.info = { ...deps.info };
     this.cursor = new ResumeCursor();
     this.pipeline = createLinePipeline(deps.pipeline);
-    this.batcher = new EntryBatcher(this.info, deps.sinks, deps.batchSize, ctx.self, () => ({ containerId: this.info.id, positions: this.cursor.positions }));
+    const clock = ctx.clock;
+    this.batcher = new EntryBatcher(this.info, deps.sinks, deps.batchSize, ctx.self, () => ({ containerId: this.info.id, positions: this.cursor.positions }), () => clock.now());
   }
 
   /** No I/O here: the supervisor waits for preStart, and a slow engine must not stall every other follower. */
   preStart(): void {
     this.ctx.self.tell({ type: 'init' });
+    this.ctx.startTimer('stallCheck', { type: 'stallCheck' }, this.stallCheckMs);
+  }
+
+  private get stallCheckMs(): number {
+    return Math.max(10, Math.min(5000, this.deps.stallMs / 4));
+  }
+
+  /** An answer from the engine, or a crash (and a restart) when none comes in time: a hung call must not stall the follower for good. */
+  private engine<T>(p: Promise<T>, what: string): Promise<T> {
+    return withTimeout(p, this.deps.dockerTimeoutMs ?? DOCKER_TIMEOUT_MS, this.ctx.clock, `the engine (${what})`);
+  }
+
+  /**
+   * The watchdog: a batch some sink has left unacknowledged for the stall time means no progress
+   * is being made. Reported (so that /health shows it), then a crash, so that the supervisor restarts
+   * the follower from the stored cursor, with backoff if it keeps happening.
+   */
+  private stallCheck(): void {
+    const oldest = this.batcher.oldestUnacked();
+    if (oldest && this.ctx.clock.now() - oldest.sentAt >= this.deps.stallMs) {
+      const waitingFor = `acknowledgement from ${oldest.sink}`;
+      this.deps.report?.tell({ type: 'followerStalled', id: this.info.id, waitingFor, since: oldest.sentAt });
+      throw new FollowerStalled(`follower of ${this.info.name} made no progress for ${Math.round((this.ctx.clock.now() - oldest.sentAt) / 1000)} s: waiting for ${waitingFor}`);
+    }
+    this.ctx.startTimer('stallCheck', { type: 'stallCheck' }, this.stallCheckMs);
   }
 
   private async init(): Promise<void> {
     try {
-      const inspect = await this.deps.docker.getContainer(this.info.id).inspect();
+      const inspect = await this.engine(this.deps.docker.getContainer(this.info.id).inspect(), 'inspect');
       this.tty = inspect.Config?.Tty === true;
       this.assembler = new LineAssembler({
         tty: this.tty,
@@ -140,7 +192,7 @@ class ContainerActor {
       throw error;
     }
     // A follower that restarts (or a snapshot restored before it) resumes where the buffer's lines end.
-    const stored = await ask<IngestMsg | CursorQuery, CollectCursor | null>(this.deps.sinks.buffer, (replyTo) => ({ type: 'cursorOf', containerId: this.info.id, replyTo }), 10_000, this.ctx.clock);
+    const stored = await ask<CursorQuery, CollectCursor | null>(this.deps.cursors, (replyTo) => ({ type: 'cursorOf', containerId: this.info.id, replyTo }), 10_000, this.ctx.clock);
     if (this.stopped) return;
     if (stored) {
       this.cursor = new ResumeCursor(stored.positions);
@@ -188,9 +240,15 @@ class ContainerActor {
         if (msg.gen !== this.gen) return;
         return this.streamEnded(msg.error);
       case 'appended':
-        this.batcher.acked();
+        this.batcher.acked(msg.sink);
+        if (!this.progressed && msg.sink !== undefined && this.answered.add(msg.sink).size === this.deps.sinks.length) {
+          this.progressed = true;
+          this.deps.report?.tell({ type: 'followerProgress', id: this.info.id });
+        }
         this.maybeResume();
         return;
+      case 'stallCheck':
+        return this.stallCheck();
       case 'multilineDue':
         this.batcher.add(this.pipeline.flushDue(this.ctx.clock.now()));
         this.afterInput();
@@ -245,10 +303,14 @@ class ContainerActor {
     const cutoff = msToSince(this.ctx.clock.now() - this.deps.retentionMs);
     let stream: Readable;
     try {
-      stream =
+      const opening =
         mode === 'backfill'
-          ? await openLogStream(this.deps.docker, this.info.id, { follow: false, since: cutoff, tail: this.deps.backfillTail })
-          : await openLogStream(this.deps.docker, this.info.id, { follow: true, since: this.cursor.since ?? cutoff });
+          ? openLogStream(this.deps.docker, this.info.id, { follow: false, since: cutoff, ...(this.deps.backfillTail !== undefined ? { tail: this.deps.backfillTail } : {}) })
+          : openLogStream(this.deps.docker, this.info.id, { follow: true, since: this.cursor.since ?? cutoff });
+      stream = await this.engine(opening, 'logs').catch((error: unknown) => {
+        void opening.then((late) => late.destroy(), () => undefined);
+        throw error;
+      });
     } catch (error) {
       if (gen === this.gen) await this.streamEnded(error);
       return;
@@ -300,7 +362,7 @@ class ContainerActor {
     }
     let running: boolean;
     try {
-      running = (await this.deps.docker.getContainer(this.info.id).inspect()).State?.Running === true;
+      running = (await this.engine(this.deps.docker.getContainer(this.info.id).inspect(), 'inspect')).State?.Running === true;
     } catch (e) {
       if (statusOf(e) === 404) {
         this.setState('removed');

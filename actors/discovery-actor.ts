@@ -25,8 +25,21 @@ export interface ContainerStatus {
   follower?: FollowerStatus;
 }
 
+/** A follower that stopped making progress: shown in /health until it makes progress again. */
+export interface StalledFollower {
+  id: string;
+  name: string;
+  service: string;
+  waitingFor: string;
+  /** Since when (epoch ms) nothing moved. */
+  since: number;
+  /** Stalls in a row, each ending in a restart. */
+  stalls: number;
+}
+
 export interface DiscoveryStatus {
   connected: boolean;
+  stalled: StalledFollower[];
   lastError?: string;
   /** Times the events stream was (re)established. */
   connects: number;
@@ -64,6 +77,7 @@ interface Known {
   ref: ActorRef<ContainerMsg>;
   state: string;
   follower?: FollowerStatus;
+  stall?: { waitingFor: string; since: number; stalls: number };
 }
 
 const RECONNECT_BACKOFF = { ...DEFAULT_BACKOFF, baseMs: 250, maxMs: 10_000 };
@@ -114,9 +128,28 @@ class DiscoveryActor {
         if (k) k.follower = msg.status;
         return;
       }
+      case 'followerStalled': {
+        const k = this.known.get(msg.id);
+        if (!k) return;
+        // A stall that follows a stall without progress in between keeps its first time.
+        k.stall = { waitingFor: msg.waitingFor, since: k.stall?.since ?? msg.since, stalls: (k.stall?.stalls ?? 0) + 1 };
+        serviceLog(4, `follower of ${k.info.name} stalled (${k.stall.stalls}× in a row): waiting for ${msg.waitingFor} since ${new Date(k.stall.since).toISOString()}; restarting it`);
+        return;
+      }
+      case 'followerProgress': {
+        const k = this.known.get(msg.id);
+        if (k?.stall) {
+          serviceLog(2, `follower of ${k.info.name} makes progress again after ${k.stall.stalls} stall(s)`);
+          k.stall = undefined;
+        }
+        return;
+      }
       case 'status':
         msg.replyTo.tell({
           connected: this.connected,
+          stalled: [...this.known.values()]
+            .filter((k) => k.stall)
+            .map((k) => ({ id: k.info.id, name: k.info.name, service: k.info.service, ...k.stall! })),
           lastError: this.lastError,
           connects: this.connects,
           containers: [...this.known.values()].map((k) => ({

@@ -1,5 +1,5 @@
 import { unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
-import type { IngestMsg } from './buffer-protocol.js';
+import { acknowledge, type IngestMsg } from './buffer-protocol.js';
 import type { ErrorSummary } from './error-summary.js';
 import { ErrorStats } from './errors/error-stats.js';
 
@@ -38,7 +38,7 @@ export function errorAlertActor(opts: ErrorAlertOptions): ActorFactory<ErrorAler
         switch (msg.type) {
           case 'append':
             stats.record(msg.entries, ctx.clock.now());
-            msg.ack?.tell({ type: 'appended', count: msg.entries.length });
+            acknowledge(msg);
             return;
           case 'summary':
             msg.replyTo.tell(stats.summary(ctx.clock.now(), msg.sinceMs, msg.untilMs));

@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import { ActorSystem, ask, startChild, supervisor, type ActorRef, type Clock, type SupervisorMsg } from '../runtime/index.js';
-import type { BufferSnapshot } from './buffer-protocol.js';
+import type { BufferSnapshot, IngestSink } from './buffer-protocol.js';
 import { bufferActor, type BufferMsg } from './buffer-actor.js';
 import type { Config } from './config.js';
 import { containerActor } from './container-actor.js';
@@ -36,6 +36,7 @@ export type ServiceConfig = Pick<
   | 'includeContainers'
   | 'excludeContainers'
   | 'backfillConcurrency'
+  | 'followerStallMs'
   | 'snapshotPath'
 >;
 
@@ -51,8 +52,16 @@ const RESTORE_BATCH = 1000;
  * follower per container), discovery. Children start in this order and stop in the reverse one, so that followers
  * flush into a buffer that is still there.
  */
-export async function startService(config: ServiceConfig, options: { clock?: Clock; onFatal?: (path: string, error: unknown) => void } = {}): Promise<Service> {
+export interface ServiceOptions {
+  clock?: Clock;
+  onFatal?: (path: string, error: unknown) => void;
+  /** More sinks every follower delivers to, after the buffer and the error statistics (tests count lines with one). */
+  extraSinks?: IngestSink[];
+}
+
+export async function startService(config: ServiceConfig, options: ServiceOptions = {}): Promise<Service> {
   const system = new ActorSystem({ clock: options.clock, onFatal: options.onFatal });
+  logLifecycle(system);
   const docker = createDockerClient(config.dockerHost, config.dockerApiVersion);
   const backfillQueue = new PQueue({ concurrency: config.backfillConcurrency });
   // rest_for_one: a restarted buffer starts empty, so the followers after it restart and re-read; a
@@ -82,10 +91,11 @@ export async function startService(config: ServiceConfig, options: { clock?: Clo
           docker,
           info,
           report,
-          sinks: { buffer, others: [errors] },
+          sinks: [{ name: 'buffer', ref: buffer }, { name: 'errors', ref: errors }, ...(options.extraSinks ?? [])],
+          cursors: buffer,
           backfillQueue,
           retentionMs: config.retentionMs,
-          backfillTail: config.maxLogBuffer,
+          stallMs: config.followerStallMs,
           batchSize: config.batchSize,
           maxLineBytes: config.maxLineBytes,
           pipeline: { quietMs: config.multilineQuietMs, maxLines: config.multilineMaxLines, maxBytes: config.maxLineBytes, extraPatterns: config.redactPatterns },
@@ -127,4 +137,14 @@ async function restore(path: string, buffer: ActorRef<BufferMsg>, errors: ActorR
   } catch (error) {
     serviceLog(4, `snapshot ${path} ignored: ${String((error as Error)?.message ?? error)}`);
   }
+}
+
+/**
+ * Every crash and restart goes to the service's own log with the actor's path and the reason, as an
+ * OTP supervisor reports a child's termination before restarting it; /health counts them.
+ */
+function logLifecycle(system: ActorSystem): void {
+  system.events.on('crashed', (path, error) => serviceLog(4, `actor ${path} crashed: ${String((error as Error)?.stack ?? error)}`));
+  system.events.on('restarted', (path, attempt, delayMs) => serviceLog(3, `actor ${path} restarting in ${delayMs} ms (attempt ${attempt})`));
+  system.events.on('escalated', (path, error) => serviceLog(5, `supervisor ${path} gave up: ${String((error as Error)?.message ?? error)}`));
 }

@@ -13,7 +13,10 @@ export interface HealthReport {
   uptime_seconds: number;
   version: string;
   actor_restarts: number;
+  actor_crashes: number;
   dead_letters: number;
+  /** Followers with work in flight and no progress for FOLLOWER_STALL_SECONDS; any turns the status to degraded. */
+  stalled_followers: { container: string; container_id: string; service: string; waiting_for: string; since: string; stalls: number }[];
   /** Entries dropped for slow live clients plus messages lost to full mailboxes (not buffer evictions). */
   dropped_entries: number;
   last_docker_error?: string;
@@ -41,8 +44,16 @@ export interface HealthInputs {
 export function healthReport(h: HealthInputs): HealthReport {
   const connected = h.discovery?.connected === true;
   const retention = h.buffer?.retentionMs ?? h.retentionMs;
+  const stalled = (h.discovery?.stalled ?? []).map((s) => ({
+    container: s.name,
+    container_id: s.id.slice(0, 12),
+    service: s.service,
+    waiting_for: s.waitingFor,
+    since: new Date(s.since).toISOString(),
+    stalls: s.stalls,
+  }));
   const report: HealthReport = {
-    status: connected && h.buffer !== undefined && h.problems.length === 0 ? 'healthy' : 'degraded',
+    status: connected && h.buffer !== undefined && h.problems.length === 0 && stalled.length === 0 ? 'healthy' : 'degraded',
     containers_monitored: h.discovery ? h.discovery.containers.filter((c) => !c.unsupported).length : null,
     docker_connection: connected ? 'connected' : 'disconnected',
     log_buffer_size: h.buffer?.size ?? null,
@@ -51,7 +62,9 @@ export function healthReport(h: HealthInputs): HealthReport {
     uptime_seconds: Math.max(0, Math.floor((h.now - h.startedAt) / 1000)),
     version: h.version,
     actor_restarts: h.runtime.restarts,
+    actor_crashes: h.runtime.crashes,
     dead_letters: h.runtime.deadLetters,
+    stalled_followers: stalled,
     dropped_entries: h.liveDropped + h.runtime.overflows,
   };
   if (h.discovery?.lastError) report.last_docker_error = h.discovery.lastError;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ActorStoppedError, MailboxFullError } from '../runtime/index.js';
+import { ActorStoppedError, MailboxFullError, withTimeout } from '../runtime/index.js';
 import type { HttpContext } from './context.js';
 import { ParamError } from './http-error.js';
 import { LiveClient } from './live-client.js';
 import type { LiveParams } from './params.js';
-import { withTimeout } from './with-timeout.js';
 
 /**
  * Subscribes a new live client to the buffer and waits (askTimeoutMs) for its acceptance, so that

@@ -8,3 +8,4 @@ export * from './errors.js';
 export * from './events.js';
 export * from './mailbox.js';
 export * from './supervisor.js';
+export * from './with-timeout.js';

@@ -1,29 +1,47 @@
 import type { ActorRef } from '../../runtime/index.js';
-import type { AppendAck, CollectCursor, IngestMsg } from '../buffer-protocol.js';
+import type { AppendAck, CollectCursor, IngestSink } from '../buffer-protocol.js';
 import type { ContainerInfo } from '../container-info.js';
 import type { PipelineOutput } from '../parse/index.js';
 import type { LogEntry } from '../parse/log-entry.js';
 import { dockerTsToMs } from './docker-timestamp.js';
 
 /**
- * Turns a follower's pipeline output into LogEntries and hands them to the sinks in batches, each
- * with the container's cursor. Counts the batches the buffer has not acknowledged yet, which is
- * what the follower's backpressure looks at.
+ * Turns a follower's pipeline output into LogEntries and hands each batch, with the container's
+ * cursor, to every sink. Each sink acknowledges on its own; the batcher counts per sink what is
+ * unacknowledged, which is what the follower's backpressure and its stall watchdog look at.
  */
 export class EntryBatcher {
   private batch: LogEntry[] = [];
   /** Docker timestamps of lines cut at the maximum length, until their entry is made. */
   private readonly truncatedTs = new Set<string>();
-  inflight = 0;
+  /** When each batch a sink has not acknowledged yet was sent, oldest first, by sink name (a sink acks in order). */
+  private readonly unacked = new Map<string, number[]>();
   lines = 0;
 
   constructor(
     private readonly info: ContainerInfo,
-    private readonly sinks: { buffer: ActorRef<IngestMsg>; others: ActorRef<IngestMsg>[] },
+    private readonly sinks: readonly IngestSink[],
     private readonly batchSize: number,
     private readonly ackTo: ActorRef<AppendAck>,
     private readonly cursor: () => CollectCursor,
-  ) {}
+    private readonly now: () => number,
+  ) {
+    for (const s of sinks) this.unacked.set(s.name, []);
+  }
+
+  /** The most batches any one sink has not acknowledged: the follower reads on only below its window. */
+  get inflight(): number {
+    let most = 0;
+    for (const q of this.unacked.values()) if (q.length > most) most = q.length;
+    return most;
+  }
+
+  /** The sink that has left a batch unacknowledged the longest, and since when; undefined when all are done. */
+  oldestUnacked(): { sink: string; sentAt: number } | undefined {
+    let oldest: { sink: string; sentAt: number } | undefined;
+    for (const [sink, q] of this.unacked) if (q.length > 0 && (!oldest || q[0]! < oldest.sentAt)) oldest = { sink, sentAt: q[0]! };
+    return oldest;
+  }
 
   /** Remembers that the line stamped `ts` was truncated by the assembler. */
   truncated(ts: string): void {
@@ -51,19 +69,21 @@ export class EntryBatcher {
     }
   }
 
-  /** Sends what is batched; without `acked` (the follower is stopping) no ack is asked for. */
+  /** Sends what is batched to every sink; without `acked` (the follower is stopping) no ack is asked for. */
   send(acked = true): void {
     if (this.batch.length === 0) return;
     const entries = this.batch;
     this.batch = [];
     this.lines += entries.length;
     const cursor = this.cursor();
-    if (!acked) this.sinks.buffer.tell({ type: 'append', entries, cursor });
-    else if (this.sinks.buffer.tell({ type: 'append', entries, ack: this.ackTo, cursor })) this.inflight++;
-    for (const sink of this.sinks.others) sink.tell({ type: 'append', entries });
+    const at = this.now();
+    for (const sink of this.sinks) {
+      if (!acked) sink.ref.tell({ type: 'append', entries, cursor });
+      else if (sink.ref.tell({ type: 'append', entries, ack: this.ackTo, sink: sink.name, cursor })) this.unacked.get(sink.name)!.push(at);
+    }
   }
 
-  acked(): void {
-    this.inflight = Math.max(0, this.inflight - 1);
+  acked(sink: string | undefined): void {
+    if (sink !== undefined) this.unacked.get(sink)?.shift();
   }
 }

@@ -16,6 +16,8 @@ test('defaults are the seed\'s', () => {
   assert.is(c.maxLogLimit, 1000);
   assert.is(c.logLevel, 2);
   assert.is(c.dockerApiVersion, undefined);
+  assert.is(c.followerStallMs, 30_000);
+  assert.is(loadConfig({ FOLLOWER_STALL_SECONDS: '2.5' }).followerStallMs, 2500);
 });
 
 test('DOCKER_HOST wins over DOCKER_SOCKET; an API version is pinned with its v', () => {
@@ -35,6 +37,7 @@ for (const [variable, value] of [
   ['DOCKER_SOCKET', 'relative.sock'],
   ['DOCKER_API_VERSION', 'latest'],
   ['BATCH_SIZE', '-1'],
+  ['FOLLOWER_STALL_SECONDS', '0'],
   ['REDACT_PATTERNS', '["(unclosed"]'],
 ] as const) {
   test(`a bad ${variable} (${value}) is an error naming the variable`, () => {

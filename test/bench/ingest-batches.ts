@@ -28,6 +28,7 @@ const service = await startService({
   includeContainers: [new RegExp(`^${name}$`)],
   excludeContainers: [],
   backfillConcurrency: 4,
+    followerStallMs: 30_000,
 });
 try {
   // Count the append messages on their way into the buffer (the followers hold this same ref).

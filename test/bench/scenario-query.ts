@@ -39,6 +39,7 @@ export async function benchQuery(ctx: BenchContext): Promise<BenchRow[]> {
     includeContainers: [/^bench-query-nothing$/],
     excludeContainers: [],
     backfillConcurrency: 4,
+    followerStallMs: 30_000,
   });
   const server = createServer(
     { buffer: service.buffer, errors: service.errors, discovery: service.discovery, stats: () => service.system.stats },

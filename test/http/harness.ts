@@ -95,6 +95,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const errors = sys.spawn<ErrorAlertMsg>('errors', errorAlertActor({ retentionMs: 24 * HOUR }));
   const status: DiscoveryStatus = {
     connected: true,
+    stalled: [],
     connects: 1,
     containers: Object.values(CONTAINERS).map((c) => ({ ...c, image: `${c.service}:latest`, state: 'running', tty: false })),
     ...(opts.discovery === 'silent' ? {} : opts.discovery),

@@ -2,7 +2,7 @@ import { ask } from '../../runtime/index.js';
 import type { LogQuery, QueryReply } from '../../actors/buffer-protocol.js';
 import type { DiscoveryStatus } from '../../actors/discovery-actor.js';
 import type { LogEntry } from '../../actors/parse/log-entry.js';
-import { startService, type Service, type ServiceConfig } from '../../actors/service.js';
+import { startService, type Service, type ServiceConfig, type ServiceOptions } from '../../actors/service.js';
 import { setServiceLogLevel } from '../../actors/service-log.js';
 
 // The service's own INFO lines (connected, snapshot written) would drown the test report.
@@ -24,6 +24,7 @@ export function testConfig(include: RegExp, overrides: Partial<ServiceConfig> = 
     includeContainers: [include],
     excludeContainers: [],
     backfillConcurrency: 4,
+    followerStallMs: 30_000,
     ...overrides,
   };
 }
@@ -34,8 +35,9 @@ export interface TestService extends Service {
   status(): Promise<DiscoveryStatus>;
 }
 
-export async function startTestService(config: ServiceConfig): Promise<TestService> {
+export async function startTestService(config: ServiceConfig, options: ServiceOptions = {}): Promise<TestService> {
   const service = await startService(config, {
+    ...options,
     onFatal: (path, error) => {
       throw new Error(`service gave up at ${path}: ${String(error)}`);
     },

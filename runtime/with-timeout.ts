@@ -1,4 +1,5 @@
-import { AskTimeoutError, type Clock } from '../runtime/index.js';
+import type { Clock } from './clock.js';
+import { AskTimeoutError } from './errors.js';
 
 /**
  * Resolves like `p`, or rejects with AskTimeoutError (answered 504) when `p` has not settled
