@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     throw error;
   }
   setServiceLogLevel(config.logLevel);
+  if (process.env.SNAPSHOT_PATH) serviceLog(3, 'SNAPSHOT_PATH is retired and ignored: the store in DATA_DIR keeps entries and cursors across restarts and crashes');
   const startedAt = Date.now();
   const service = await startService(config, {
     onFatal: (path, error) => {
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     },
   });
   const http = createServer(
-    { buffer: service.buffer, errors: service.errors, discovery: service.discovery, stats: () => service.system.stats },
+    { buffer: service.buffer, logs: service.logs, store: service.store, errors: service.errors, discovery: service.discovery, stats: () => service.system.stats },
     {
       defaultLimit: config.defaultLogLimit,
       maxLimit: config.maxLogLimit,

@@ -1,6 +1,6 @@
 import { unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
 import { acknowledge } from './buffer-protocol.js';
-import type { BufferSnapshot, BufferStats, CollectCursor, CursorQuery, FilterError, IngestMsg, LiveEvent, LogFilter, LogQuery, QueryReply } from './buffer-protocol.js';
+import type { BufferStats, FilterError, IngestMsg, LiveEvent, LogFilter, LogQuery, QueryReply } from './buffer-protocol.js';
 import { findEntries } from './buffer/entry-query.js';
 import { EntryStore } from './buffer/entry-store.js';
 import { compileFilter, isFilterError, type CompiledFilter } from './buffer/log-filter.js';
@@ -10,12 +10,10 @@ import type { LogEntry } from './parse/log-entry.js';
 /** The BufferActor's protocol: ingest, queries, live subscriptions, stats. */
 export type BufferMsg =
   | IngestMsg
-  | CursorQuery
   | { type: 'query'; query: LogQuery; replyTo: ActorRef<QueryReply> }
   | { type: 'subscribe'; id: string; filter: LogFilter; tail?: number; subscriber: ActorRef<LiveEvent> }
   | { type: 'unsubscribe'; id: string }
-  | { type: 'stats'; replyTo: ActorRef<BufferStats> }
-  | { type: 'snapshot'; replyTo: ActorRef<BufferSnapshot> };
+  | { type: 'stats'; replyTo: ActorRef<BufferStats> };
 
 type Sweep = { type: 'sweep' };
 
@@ -34,8 +32,6 @@ interface Subscription {
 }
 
 const SWEEP: Sweep = { type: 'sweep' };
-/** Containers whose collection cursor is remembered; far above the number a host runs at once. */
-const MAX_CURSORS = 10_000;
 
 const fail = (parameter: string, error: string): FilterError => ({ ok: false, parameter, error });
 
@@ -53,13 +49,6 @@ export function bufferActor(opts: BufferOptions): ActorFactory<BufferMsg> {
     const sweepMs = Math.max(1, Math.min(opts.sweepMs ?? 30_000, opts.retentionMs));
     let evicted = 0;
     let appended = 0;
-    const cursors = new Map<string, CollectCursor>();
-    /** Cursors are kept most recently used last; containers long gone fall off the front. */
-    const keepCursor = (c: CollectCursor): void => {
-      cursors.delete(c.containerId);
-      cursors.set(c.containerId, c);
-      if (cursors.size > MAX_CURSORS) cursors.delete(cursors.keys().next().value!);
-    };
 
     const cutoff = (): number => ctx.clock.now() - opts.retentionMs;
 
@@ -147,7 +136,6 @@ export function bufferActor(opts: BufferOptions): ActorFactory<BufferMsg> {
         switch (msg.type) {
           case 'append':
             append(msg.entries);
-            if (msg.cursor) keepCursor(msg.cursor);
             acknowledge(msg);
             return;
           case 'query':
@@ -161,12 +149,6 @@ export function bufferActor(opts: BufferOptions): ActorFactory<BufferMsg> {
             return;
           case 'stats':
             msg.replyTo.tell(stats());
-            return;
-          case 'cursorOf':
-            msg.replyTo.tell(cursors.get(msg.containerId) ?? null);
-            return;
-          case 'snapshot':
-            msg.replyTo.tell({ entries: store.all().map((seq) => store.entry(seq)), cursors: [...cursors.values()] });
             return;
           case 'sweep':
             evicted += store.evictBefore(cutoff());

@@ -32,10 +32,13 @@ export interface QueryResult {
   entries: LogEntry[];
   /** Present when more matching entries exist beyond this page. */
   nextCursor?: string;
+  /** The scan stopped at its budget before the page was full; `nextCursor` continues it. */
+  partial?: boolean;
 }
 
 /** A rejected query or subscription names the parameter at fault. */
-export type FilterError = { ok: false; parameter: string; error: string };
+export type FilterError = { ok: false; parameter: string; error: string; unavailable?: true };
+/** A failed query: a parameter at fault (400), or with `unavailable` the store could not answer (503). */
 export type QueryReply = { ok: true; result: QueryResult } | FilterError;
 
 /** What a live subscriber receives, in order: matching entries, or notice that some were dropped for it. */
@@ -88,9 +91,3 @@ export function acknowledge(msg: IngestMsg): void {
 
 /** Asks where a container's collection stands, as far as the buffer has stored it. */
 export type CursorQuery = { type: 'cursorOf'; containerId: string; replyTo: ActorRef<CollectCursor | null> };
-
-/** The buffer's content and the collection cursors matching it, for a snapshot across a restart. */
-export interface BufferSnapshot {
-  entries: LogEntry[];
-  cursors: CollectCursor[];
-}

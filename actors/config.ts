@@ -35,7 +35,12 @@ export interface Config {
   followerStallMs: number;
   apiToken?: string;
   corsOrigins: string[];
-  snapshotPath?: string;
+  /** disk (default): entries and cursors in SQLite under dataDir; memory: nothing survives a restart (STORAGE). */
+  storage: 'disk' | 'memory';
+  /** DATA_DIR: where `logagg.db` lives; `./data` by default, `/data` in the image. */
+  dataDir: string;
+  /** MAX_STORAGE_MB in bytes: beyond it the oldest entries on disk are deleted first. */
+  maxStorageBytes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -99,6 +104,12 @@ function dockerHost(env: Env): string {
   return `unix://${socket}`;
 }
 
+function storage(env: Env): 'disk' | 'memory' {
+  const raw = (env.STORAGE?.trim() || 'disk').toLowerCase();
+  if (raw !== 'disk' && raw !== 'memory') throw new ConfigError('STORAGE', `expected disk or memory, got "${env.STORAGE}"`);
+  return raw;
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const level = (env.LOG_LEVEL?.trim() || 'INFO').toUpperCase().replace(/^WARN$/, 'WARNING');
@@ -130,6 +141,8 @@ export function loadConfig(env: Env = process.env): Config {
     followerStallMs: num(env, 'FOLLOWER_STALL_SECONDS', 30, 0.1, 86_400) * 1000,
     apiToken: env.API_TOKEN || undefined,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    snapshotPath: env.SNAPSHOT_PATH?.trim() || undefined,
+    storage: storage(env),
+    dataDir: env.DATA_DIR?.trim() || './data',
+    maxStorageBytes: int(env, 'MAX_STORAGE_MB', 1024, 1, 16 * 1024 * 1024) * 1024 * 1024,
   };
 }

@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import { ActorSystem, ask, startChild, supervisor, type ActorRef, type Clock, type SupervisorMsg } from '../runtime/index.js';
-import type { BufferSnapshot, IngestSink } from './buffer-protocol.js';
+import type { IngestSink } from './buffer-protocol.js';
 import { bufferActor, type BufferMsg } from './buffer-actor.js';
 import type { Config } from './config.js';
 import { containerActor } from './container-actor.js';
@@ -8,13 +8,17 @@ import { discoveryActor, type DiscoveryMsg } from './discovery-actor.js';
 import { createDockerClient } from './docker/docker-client.js';
 import { errorAlertActor, type ErrorAlertMsg } from './error-alert-actor.js';
 import { serviceLog } from './service-log.js';
-import { takeSnapshot, writeSnapshot } from './snapshot.js';
+import { storeActor, type StoreMsg } from './store-actor.js';
 
 /** The running actor tree, as the HTTP front end and main see it. */
 export interface Service {
   system: ActorSystem;
   buffer: ActorRef<BufferMsg>;
   errors: ActorRef<ErrorAlertMsg>;
+  /** The durable store: sequence numbers, cursors, the whole retention window. */
+  store: ActorRef<StoreMsg>;
+  /** Who answers page queries: the store on disk, the buffer with STORAGE=memory. */
+  logs: ActorRef<StoreMsg | BufferMsg>;
   /** The supervisor of the followers, one child per container id. */
   containers: ActorRef<SupervisorMsg>;
   discovery: ActorRef<DiscoveryMsg>;
@@ -37,15 +41,17 @@ export type ServiceConfig = Pick<
   | 'excludeContainers'
   | 'backfillConcurrency'
   | 'followerStallMs'
-  | 'snapshotPath'
+  | 'storage'
+  | 'dataDir'
+  | 'maxStorageBytes'
 >;
 
 /** Bounds of a graceful stop, together under the 25 s main allows (Compose waits 30 s). */
 const STOP_FOLLOWERS_MS = 8_000;
 const STOP_REST_MS = 5_000;
 
-/** Entries per message when a snapshot is restored, so that no single message holds the whole buffer's work. */
-const RESTORE_BATCH = 1000;
+/** Entries accepted but not yet on disk beyond which followers wait (a failing disk holds them in memory up to this). */
+const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
 /**
  * Starts the supervision tree: root (rest_for_one) → buffer, errors, containers (a supervisor of one
@@ -64,13 +70,26 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   logLifecycle(system);
   const docker = createDockerClient(config.dockerHost, config.dockerApiVersion);
   const backfillQueue = new PQueue({ concurrency: config.backfillConcurrency });
-  // rest_for_one: a restarted buffer starts empty, so the followers after it restart and re-read; a
-  // restarted followers' supervisor starts with no children, so discovery restarts and lists again.
+  // rest_for_one: a restarted store reloads its cursors, so the followers after it restart and resume
+  // from them; a restarted followers' supervisor starts with no children, so discovery lists again.
   const root = system.spawn<SupervisorMsg>('root', supervisor({ strategy: 'rest_for_one', intensity: 10, periodMs: 60_000 }));
 
   const buffer = await startChild<BufferMsg>(root, { id: 'buffer', restart: 'permanent', start: bufferActor({ capacity: config.maxLogBuffer, retentionMs: config.retentionMs }) });
   const errors = await startChild<ErrorAlertMsg>(root, { id: 'errors', restart: 'permanent', start: errorAlertActor({ retentionMs: config.retentionMs }) });
-  if (config.snapshotPath) await restore(config.snapshotPath, buffer, errors);
+  const store = await startChild<StoreMsg>(root, {
+    id: 'store',
+    restart: 'permanent',
+    shutdownMs: STOP_REST_MS,
+    start: storeActor({
+      mode: config.storage,
+      dataDir: config.dataDir,
+      retentionMs: config.retentionMs,
+      maxBytes: config.maxStorageBytes,
+      downstream: [buffer, errors],
+      rebuildTo: [errors],
+      maxPendingBytes: MAX_PENDING_BYTES,
+    }),
+  });
   const containers = await startChild<SupervisorMsg>(root, {
     id: 'containers',
     restart: 'permanent',
@@ -91,8 +110,8 @@ export async function startService(config: ServiceConfig, options: ServiceOption
           docker,
           info,
           report,
-          sinks: [{ name: 'buffer', ref: buffer }, { name: 'errors', ref: errors }, ...(options.extraSinks ?? [])],
-          cursors: buffer,
+          sinks: [{ name: 'store', ref: store }, ...(options.extraSinks ?? [])],
+          cursors: store,
           backfillQueue,
           retentionMs: config.retentionMs,
           stallMs: config.followerStallMs,
@@ -103,40 +122,17 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     }),
   });
   const stop = async (): Promise<void> => {
-    if (config.snapshotPath) {
+    // Followers first, so that what they hold reaches the store, which writes it before it closes.
+    for (const id of ['discovery', 'containers']) {
       try {
-        // Followers stop first and flush what they hold; then the buffer and cursors agree.
-        for (const id of ['discovery', 'containers']) await ask<SupervisorMsg, boolean>(root, (replyTo) => ({ type: 'stopChild', id, replyTo }), STOP_FOLLOWERS_MS);
-        const snapshot = await ask<BufferMsg, BufferSnapshot>(buffer, (replyTo) => ({ type: 'snapshot', replyTo }), 10_000);
-        await writeSnapshot(config.snapshotPath, snapshot);
-        serviceLog(2, `snapshot of ${snapshot.entries.length} entries written to ${config.snapshotPath}`);
+        await ask<SupervisorMsg, boolean>(root, (replyTo) => ({ type: 'stopChild', id, replyTo }), STOP_FOLLOWERS_MS);
       } catch (error) {
-        serviceLog(4, `snapshot not written to ${config.snapshotPath}: ${String((error as Error)?.message ?? error)}`);
+        serviceLog(4, `${id} did not stop in time: ${String((error as Error)?.message ?? error)}`);
       }
     }
     await system.shutdown(STOP_REST_MS);
   };
-  return { system, buffer, errors, containers, discovery, stop };
-}
-
-/**
- * Loads a snapshot into the buffer (entries and cursors, so that followers resume where it ends) and
- * into the error statistics. A broken snapshot is reported and skipped: collection then re-reads history.
- */
-async function restore(path: string, buffer: ActorRef<BufferMsg>, errors: ActorRef<ErrorAlertMsg>): Promise<void> {
-  try {
-    const snapshot = await takeSnapshot(path);
-    if (!snapshot) return;
-    for (let i = 0; i < snapshot.entries.length; i += RESTORE_BATCH) {
-      const entries = snapshot.entries.slice(i, i + RESTORE_BATCH);
-      buffer.tell({ type: 'append', entries });
-      errors.tell({ type: 'append', entries });
-    }
-    for (const cursor of snapshot.cursors) buffer.tell({ type: 'append', entries: [], cursor });
-    serviceLog(2, `restored ${snapshot.entries.length} entries and ${snapshot.cursors.length} cursors from ${path}`);
-  } catch (error) {
-    serviceLog(4, `snapshot ${path} ignored: ${String((error as Error)?.message ?? error)}`);
-  }
+  return { system, buffer, errors, store, logs: config.storage === 'disk' ? store : buffer, containers, discovery, stop };
 }
 
 /**

@@ -1,16 +1,25 @@
 import type { ActorRef, Clock, SystemStats } from '../runtime/index.js';
 import type { BufferMsg } from '../actors/buffer-actor.js';
+import type { LogQuery, QueryReply } from '../actors/buffer-protocol.js';
+import type { StoreHealth, StoreMsg } from '../actors/store-actor.js';
 import type { ErrorAlertMsg } from '../actors/error-alert-actor.js';
 import type { DiscoveryMsg, DiscoveryStatus } from '../actors/discovery-actor.js';
 
-export type { BufferMsg, DiscoveryMsg, DiscoveryStatus, ErrorAlertMsg };
+export type { BufferMsg, DiscoveryMsg, DiscoveryStatus, ErrorAlertMsg, StoreHealth, StoreMsg };
 
 /** Runtime counters reported by `/health`: ActorSystem.stats. */
 export type RuntimeStats = SystemStats;
 
 /** The actors and counters the HTTP layer talks to. */
+/** A query for a page of entries, as both the store (whole window) and the buffer (hot window) answer it. */
+export type LogsQueryMsg = { type: 'query'; query: LogQuery; replyTo: ActorRef<QueryReply> };
+
 export interface HttpDeps {
   buffer: ActorRef<BufferMsg>;
+  /** Who answers `/logs`: the store (the whole retention window on disk); the buffer when absent (STORAGE=memory). */
+  logs?: ActorRef<LogsQueryMsg>;
+  /** The store, for /health. */
+  store?: ActorRef<StoreMsg>;
   errors: ActorRef<ErrorAlertMsg>;
   discovery: ActorRef<DiscoveryMsg>;
   /** Actor restarts, dead letters, mailbox overflows, crashes (ActorSystem.stats). */

@@ -2,6 +2,8 @@ import { LEVELS, type LevelName, type LogEntry, type StreamName } from '../actor
 
 /** A log entry as the API writes it, in REST pages and live streams alike. */
 export interface EntryJson {
+  /** The entry's sequence number in the store: its identity (absent only for entries never stored). */
+  seq?: number;
   /** The line's own time when it has one, else Docker's; ISO-8601 UTC. */
   timestamp: string;
   service: string;
@@ -20,6 +22,7 @@ export interface EntryJson {
 /** Maps a stored entry to its API shape. */
 export function entryJson(e: LogEntry): EntryJson {
   const out: EntryJson = {
+    ...(e.seq !== undefined ? { seq: e.seq } : {}),
     timestamp: e.time ?? e.dockerTs,
     service: e.service,
     level: LEVELS[e.level],

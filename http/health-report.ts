@@ -1,5 +1,5 @@
 import type { BufferStats } from '../actors/buffer-protocol.js';
-import type { DiscoveryStatus, RuntimeStats } from './deps.js';
+import type { DiscoveryStatus, RuntimeStats, StoreHealth } from './deps.js';
 
 /** Body of `GET /health`. Parts whose actor did not answer are null and named in `problems`. */
 export interface HealthReport {
@@ -20,6 +20,21 @@ export interface HealthReport {
   /** Entries dropped for slow live clients plus messages lost to full mailboxes (not buffer evictions). */
   dropped_entries: number;
   last_docker_error?: string;
+  /** The durable store: where it is, whether writes succeed, what waits in memory, what is on disk. */
+  store?: {
+    mode: 'disk' | 'memory';
+    state: 'ok' | 'failing';
+    error?: string;
+    path?: string;
+    pending_entries: number;
+    entries?: number;
+    bytes?: number;
+    oldest?: string;
+    last_seq: number;
+    committed_seq: number;
+    /** memory mode: nothing survives a restart. */
+    note?: string;
+  };
   problems?: string[];
 }
 
@@ -27,6 +42,7 @@ export interface HealthInputs {
   /** Undefined when the discovery did not answer. */
   discovery: DiscoveryStatus | undefined;
   buffer: BufferStats | undefined;
+  store?: StoreHealth | undefined;
   runtime: RuntimeStats;
   liveDropped: number;
   problems: string[];
@@ -53,7 +69,7 @@ export function healthReport(h: HealthInputs): HealthReport {
     stalls: s.stalls,
   }));
   const report: HealthReport = {
-    status: connected && h.buffer !== undefined && h.problems.length === 0 && stalled.length === 0 ? 'healthy' : 'degraded',
+    status: connected && h.buffer !== undefined && h.problems.length === 0 && stalled.length === 0 && h.store?.state !== 'failing' ? 'healthy' : 'degraded',
     containers_monitored: h.discovery ? h.discovery.containers.filter((c) => !c.unsupported).length : null,
     docker_connection: connected ? 'connected' : 'disconnected',
     log_buffer_size: h.buffer?.size ?? null,
@@ -68,6 +84,18 @@ export function healthReport(h: HealthInputs): HealthReport {
     dropped_entries: h.liveDropped + h.runtime.overflows,
   };
   if (h.discovery?.lastError) report.last_docker_error = h.discovery.lastError;
+  if (h.store) {
+    const s = h.store;
+    report.store = { mode: s.mode, state: s.state, pending_entries: s.pending, last_seq: s.lastSeq, committed_seq: s.committedSeq };
+    if (s.error) report.store.error = s.error;
+    if (s.path) report.store.path = s.path;
+    if (s.stats) {
+      report.store.entries = s.stats.entries;
+      report.store.bytes = s.stats.bytes;
+      if (s.stats.oldestMs !== undefined) report.store.oldest = new Date(s.stats.oldestMs).toISOString();
+    }
+    if (s.mode === 'memory') report.store.note = 'STORAGE=memory: nothing survives a restart';
+  }
   if (h.problems.length) report.problems = h.problems;
   return report;
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { BufferStats } from '../actors/buffer-protocol.js';
 import type { HttpContext } from './context.js';
-import type { BufferMsg, DiscoveryMsg, DiscoveryStatus } from './deps.js';
+import type { BufferMsg, DiscoveryMsg, DiscoveryStatus, StoreHealth, StoreMsg } from './deps.js';
 import { toHttpError } from './error-response.js';
 import { healthReport } from './health-report.js';
 import { sendJson } from './json-response.js';
@@ -17,13 +17,16 @@ export async function getHealth(ctx: HttpContext, res: ServerResponse): Promise<
       problems.push(`${name}: ${toHttpError(e).message}`);
       return undefined;
     });
-  const [discovery, buffer] = await Promise.all([
+  const store = ctx.deps.store;
+  const [discovery, buffer, storeHealth] = await Promise.all([
     part('discovery', ctx.ask<DiscoveryMsg, DiscoveryStatus>(ctx.deps.discovery, (replyTo) => ({ type: 'status', replyTo }))),
     part('buffer', ctx.ask<BufferMsg, BufferStats>(ctx.deps.buffer, (replyTo) => ({ type: 'stats', replyTo }))),
+    store ? part('store', ctx.ask<StoreMsg, StoreHealth>(store, (replyTo) => ({ type: 'health', replyTo }))) : undefined,
   ]);
   const report = healthReport({
     discovery,
     buffer,
+    store: storeHealth,
     runtime: ctx.deps.stats(),
     liveDropped: ctx.live.dropped,
     problems,

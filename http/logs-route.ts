@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { QueryReply } from '../actors/buffer-protocol.js';
 import type { HttpContext } from './context.js';
-import type { BufferMsg, DiscoveryMsg, DiscoveryStatus } from './deps.js';
+import type { DiscoveryMsg, DiscoveryStatus, LogsQueryMsg } from './deps.js';
 import { entryJson, type EntryJson } from './entry-json.js';
-import { ParamError } from './http-error.js';
+import { HttpError, ParamError } from './http-error.js';
 import { sendJson } from './json-response.js';
 import { parseLogQuery } from './params.js';
 
@@ -14,6 +14,8 @@ export interface LogsPage {
   /** Containers the discovery knows of; null when it did not answer in time (the page is still served). */
   total_containers: number | null;
   next_cursor?: string;
+  /** The scan stopped at its time budget before the page was full: `next_cursor` continues it. */
+  partial?: true;
 }
 
 /**
@@ -24,15 +26,16 @@ export async function getLogs(ctx: HttpContext, search: string, res: ServerRespo
   const query = parseLogQuery(new URLSearchParams(search), ctx.clock.now(), ctx.config);
   if (service !== undefined) query.services = [service];
   const [reply, discovery] = await Promise.all([
-    ctx.ask<BufferMsg, QueryReply>(ctx.deps.buffer, (replyTo) => ({ type: 'query', query, replyTo })),
+    ctx.ask<LogsQueryMsg, QueryReply>(ctx.deps.logs ?? ctx.deps.buffer, (replyTo) => ({ type: 'query', query, replyTo })),
     ctx.ask<DiscoveryMsg, DiscoveryStatus>(ctx.deps.discovery, (replyTo) => ({ type: 'status', replyTo })).catch(() => undefined),
   ]);
-  if (!reply.ok) throw new ParamError(reply.parameter, reply.error);
+  if (!reply.ok) throw reply.unavailable ? new HttpError(503, reply.error, { 'Retry-After': '5' }) : new ParamError(reply.parameter, reply.error);
   const page: LogsPage = {
     logs: reply.result.entries.map(entryJson),
     count: reply.result.entries.length,
     total_containers: discovery ? discovery.containers.length : null,
   };
   if (reply.result.nextCursor !== undefined) page.next_cursor = reply.result.nextCursor;
+  if (reply.result.partial) page.partial = true;
   sendJson(res, 200, page);
 }

@@ -61,6 +61,8 @@ export class EntryStore {
   readonly flags: Uint8Array;
   readonly sourceIx: Uint32Array;
   readonly messages: string[];
+  /** The store's sequence number of each entry (NaN for one that came without). */
+  private readonly storeSeq: Float64Array;
   private readonly ownMs: Float64Array;
   private readonly ownSubMs: Int32Array;
   private readonly fields: (string | undefined)[];
@@ -80,6 +82,7 @@ export class EntryStore {
     this.dockerMs = new Float64Array(capacity);
     this.nanos = new Int32Array(capacity);
     this.ownMs = new Float64Array(capacity);
+    this.storeSeq = new Float64Array(capacity);
     this.ownSubMs = new Int32Array(capacity);
     this.levels = new Uint8Array(capacity);
     this.flags = new Uint8Array(capacity);
@@ -129,6 +132,7 @@ export class EntryStore {
     let odd: { dockerTs?: string; time?: string } | undefined;
 
     this.dockerMs[slot] = dockerMs;
+    this.storeSeq[slot] = e.seq ?? NaN;
     this.nanos[slot] = docker ? docker.subMs : 0;
     // Only a dockerTs the columns give back to the character is left to them (splitIso is strict).
     if (!docker || docker.digits !== 9 || docker.ms !== dockerMs) odd = { dockerTs: e.dockerTs };
@@ -194,7 +198,9 @@ export class EntryStore {
     const flags = this.flags[slot]!;
     const odd = flags & F_ODD ? this.odd.get(seq) : undefined;
     const dockerMs = this.dockerMs[slot]!;
+    const storeSeq = this.storeSeq[slot]!;
     const out: LogEntry = {
+      ...(Number.isNaN(storeSeq) ? {} : { seq: storeSeq }),
       dockerTs: odd?.dockerTs ?? joinIso(dockerMs, this.nanos[slot]!, 9)!,
       dockerMs,
       stream: flags & F_STDERR ? 'stderr' : 'stdout',
@@ -228,7 +234,7 @@ export class EntryStore {
   /** Rough bytes held: typed columns, string slots, strings, indexes. */
   get approxBytes(): number {
     let bytes =
-      this.dockerMs.byteLength + this.nanos.byteLength + this.ownMs.byteLength + this.ownSubMs.byteLength +
+      this.dockerMs.byteLength + this.storeSeq.byteLength + this.nanos.byteLength + this.ownMs.byteLength + this.ownSubMs.byteLength +
       this.levels.byteLength + this.flags.byteLength + this.sourceIx.byteLength +
       2 * 8 * this.capacity + this.heldStringBytes + this.odd.size * 160;
     for (const s of this.sourceTable) if (s) bytes += s.entries.bytes + 200 + 2 * s.key.length;
@@ -279,6 +285,7 @@ export class EntryStore {
     const a = this.slot(from);
     const b = this.slot(to);
     this.dockerMs[b] = this.dockerMs[a]!;
+    this.storeSeq[b] = this.storeSeq[a]!;
     this.nanos[b] = this.nanos[a]!;
     this.ownMs[b] = this.ownMs[a]!;
     this.ownSubMs[b] = this.ownSubMs[a]!;

@@ -19,6 +19,8 @@ export interface ParsedLine {
 
 /** One stored log entry: a parsed, redacted line with where and when Docker saw it. */
 export interface LogEntry extends ParsedLine {
+  /** The store's sequence number: the entry's identity, only growing (set once the store accepted it). */
+  seq?: number;
   /** Docker's timestamp exactly as the engine sent it: RFC 3339 UTC with 9 fractional digits (sorts as text). */
   dockerTs: string;
   /** Docker's timestamp in epoch milliseconds, for time filters. */

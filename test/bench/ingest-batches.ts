@@ -29,6 +29,9 @@ const service = await startService({
   excludeContainers: [],
   backfillConcurrency: 4,
     followerStallMs: 30_000,
+    storage: 'memory',
+    dataDir: '',
+    maxStorageBytes: 1 << 30,
 });
 try {
   // Count the append messages on their way into the buffer (the followers hold this same ref).

@@ -40,6 +40,9 @@ export async function benchQuery(ctx: BenchContext): Promise<BenchRow[]> {
     excludeContainers: [],
     backfillConcurrency: 4,
     followerStallMs: 30_000,
+    storage: 'memory',
+    dataDir: '',
+    maxStorageBytes: 1 << 30,
   });
   const server = createServer(
     { buffer: service.buffer, errors: service.errors, discovery: service.discovery, stats: () => service.system.stats },

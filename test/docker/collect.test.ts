@@ -1,7 +1,4 @@
 /** Collection against the real engine: every line exactly once, compared with `docker logs`. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startChild } from '../../runtime/index.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -85,10 +82,9 @@ if (requireEngine(test)) {
     assert.is(entries.length, expected);
   });
 
-  test('with a snapshot, a collector restart keeps the lines of a container removed meanwhile and re-reads nothing', async () => {
-    const prefix = uniquePrefix('snapshot');
-    const snapshotPath = join(mkdtempSync(join(tmpdir(), 'logagg-snap-')), 'snapshot.ndjson');
-    const config = testConfig(new RegExp(`^${prefix}`), { snapshotPath });
+  test('with the store, a collector restart keeps the lines of a container removed meanwhile and re-reads nothing', async () => {
+    const prefix = uniquePrefix('restart-store');
+    const config = testConfig(new RegExp(`^${prefix}`));
     let s = (service = await startTestService(config));
     const gone = await runContainer({ name: `${prefix}-gone`, script: 'for i in 1 2 3; do echo "gone $i"; done' });
     const live = await runContainer({ name: `${prefix}-live`, script: ticker(500, 's') });

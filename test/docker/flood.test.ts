@@ -5,6 +5,9 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ask } from '../../runtime/index.js';
+import type { BufferMsg } from '../../actors/buffer-actor.js';
+import type { BufferStats } from '../../actors/buffer-protocol.js';
 import { removeTestContainers, requireEngine, runContainer, waitFor } from '../rig/rig-client.js';
 import { dockerTimeline, uniquePrefix, waitExited } from '../support/collect-helpers.js';
 import { CountingSink } from '../support/counting-sink.js';
@@ -76,9 +79,12 @@ if (requireEngine(test)) {
       await waitExited(quiet.id, 30_000);
       await waitFor(async () => (await dockerTimeline(fast.id)).stdout.length === 200_001, { timeoutMs: 60_000, what: 'the fast flood to end' });
       await assertEveryLineOnce(sink, [slow.id, fast.id, quiet.id], 90_000);
-      // The buffer's window holds only the newest lines; the sink got all of them.
+      // The hot window holds only the newest lines; the store and the sink got all of them.
       const s = service!;
-      assert.ok((await s.query({})).length <= window, 'the buffer keeps its window');
+      const stats = await ask<BufferMsg, BufferStats>(s.buffer, (replyTo) => ({ type: 'stats', replyTo }), 5000);
+      assert.ok(stats.size <= window, `the buffer keeps its window (${stats.size})`);
+      const quietLines = await s.query({ container: quiet.id });
+      assert.is(quietLines.length, 10, 'the quiet container\'s lines are all in the store');
     });
   }
 }

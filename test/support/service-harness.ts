@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ask } from '../../runtime/index.js';
 import type { LogQuery, QueryReply } from '../../actors/buffer-protocol.js';
 import type { DiscoveryStatus } from '../../actors/discovery-actor.js';
@@ -7,6 +10,18 @@ import { setServiceLogLevel } from '../../actors/service-log.js';
 
 // The service's own INFO lines (connected, snapshot written) would drown the test report.
 setServiceLogLevel(3);
+
+const dirs: string[] = [];
+process.on('exit', () => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh data directory, removed when the test process exits. */
+export function tempDataDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'logagg-data-'));
+  dirs.push(d);
+  return d;
+}
 
 /** Service configuration for tests: the rig's engine, only containers whose names match `include`. */
 export function testConfig(include: RegExp, overrides: Partial<ServiceConfig> = {}): ServiceConfig {
@@ -25,6 +40,9 @@ export function testConfig(include: RegExp, overrides: Partial<ServiceConfig> = 
     excludeContainers: [],
     backfillConcurrency: 4,
     followerStallMs: 30_000,
+    storage: 'disk',
+    dataDir: tempDataDir(),
+    maxStorageBytes: 1 << 30,
     ...overrides,
   };
 }
@@ -45,7 +63,7 @@ export async function startTestService(config: ServiceConfig, options: ServiceOp
   return {
     ...service,
     async query(q) {
-      const reply = await ask<unknown, QueryReply>(service.buffer as never, (replyTo) => ({ type: 'query', query: { limit: 1_000_000, order: 'asc', ...q }, replyTo }), 10_000);
+      const reply = await ask<unknown, QueryReply>(service.logs as never, (replyTo) => ({ type: 'query', query: { limit: 1_000_000, order: 'asc', ...q }, replyTo }), 10_000);
       if (!reply.ok) throw new Error(`query refused: ${reply.parameter}: ${reply.error}`);
       return reply.result.entries;
     },

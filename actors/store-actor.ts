@@ -1,0 +1,414 @@
+import { PermanentFailure, backoffDelay, DEFAULT_BACKOFF, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
+import { acknowledge, type CollectCursor, type CursorQuery, type FilterError, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
+import { compileFilter, isFilterError } from './buffer/log-filter.js';
+import { decodeCursor, encodeCursor } from './buffer/query-cursor.js';
+import { splitIso } from './buffer/iso-nanos.js';
+import type { LogEntry } from './parse/log-entry.js';
+import { serviceLog } from './service-log.js';
+import { StoreClient, StoreError } from './store/store-client.js';
+import { isCorruption } from './store/store-db.js';
+import type { RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
+
+/** The StoreActor's protocol: the followers' sink, their cursors, whole-window queries, its health. */
+export type StoreMsg =
+  | IngestMsg
+  | CursorQuery
+  | { type: 'query'; query: LogQuery; replyTo: ActorRef<QueryReply> }
+  | { type: 'health'; replyTo: ActorRef<StoreHealth> };
+
+/** What /health shows of the store. */
+export interface StoreHealth {
+  mode: 'disk' | 'memory';
+  /** ok: writes succeed (or memory mode); failing: the last write failed and is being retried. */
+  state: 'ok' | 'failing';
+  error?: string;
+  /** Entries accepted but not yet written to disk. */
+  pending: number;
+  pendingBytes: number;
+  /** Highest sequence number given out. */
+  lastSeq: number;
+  /** Highest sequence number committed to disk. */
+  committedSeq: number;
+  /** When the service first started with this store (epoch ms); lines from before it never alert. */
+  firstStartMs: number;
+  stats?: StoreStats;
+  path?: string;
+}
+
+type Internal =
+  | { type: 'written'; ok: true; batches: Batch[] }
+  | { type: 'written'; ok: false; batches: Batch[]; error: StoreError }
+  | { type: 'writeDue' }
+  | { type: 'retentionDue' }
+  | { type: 'retentionDone'; result?: RetentionResult; error?: StoreError }
+  | { type: 'statsDone'; stats?: StoreStats }
+  | { type: 'rebuildDue'; afterSeq: number; upToSeq: number }
+  | { type: 'queryDone'; replyTo: ActorRef<QueryReply>; result?: StoreQueryResult; error?: StoreError; query: LogQuery };
+
+export interface StoreOptions {
+  /** disk: SQLite in `dataDir`; memory: sequence numbers and cursors only, nothing survives a restart. */
+  mode: 'disk' | 'memory';
+  dataDir: string;
+  retentionMs: number;
+  /** MAX_STORAGE_MB in bytes: the oldest entries go first beyond it. */
+  maxBytes: number;
+  /** Where accepted entries go next, with their seqs: the hot buffer, the error statistics. */
+  downstream: ActorRef<IngestMsg>[];
+  /** Who is given the entries stored by earlier runs at start (the error statistics, which cover the whole window). */
+  rebuildTo?: ActorRef<IngestMsg>[];
+  /** Accepted entries not yet on disk, in bytes, beyond which followers are no longer acknowledged (backpressure). */
+  maxPendingBytes: number;
+  /** A scan stops after this long and answers what it found with `partial` (ms). */
+  queryBudgetMs?: number;
+  retentionEveryMs?: number;
+}
+
+/** A follower's batch as accepted: entries with their seqs, the cursor covering them, and its ack. */
+interface Batch {
+  entries: StoredEntry[];
+  cursor?: CollectCursor;
+  bytes: number;
+  ack?: IngestMsg;
+}
+
+const WRITE_MAX_ENTRIES = 5000;
+const RETENTION_BATCH = 5000;
+const REBUILD_CHUNK = 5000;
+const RETRY = { ...DEFAULT_BACKOFF, baseMs: 500, maxMs: 30_000 };
+const fail = (parameter: string, error: string): FilterError => ({ ok: false, parameter, error });
+
+const entryBytes = (e: LogEntry): number => 200 + 2 * e.message.length;
+
+/**
+ * The durable store: every line a follower collects gets a sequence number here and goes to disk,
+ * in one transaction with the container's cursor. Entries flow on to the hot buffer and the error
+ * statistics as soon as they are accepted, so a failing disk does not stop collection, the live tail
+ * or queries of the hot window: what is not yet written waits in memory and is written once the
+ * disk is back. Past `maxPendingBytes` the followers are no longer acknowledged, so they stop
+ * reading and Docker keeps the lines until there is room: nothing is dropped.
+ */
+export function storeActor(opts: StoreOptions): ActorFactory<StoreMsg> {
+  return (ctx) => new StoreActor(ctx as ActorContext<StoreMsg | Internal>, opts);
+}
+
+class StoreActor {
+  private client: StoreClient | undefined;
+  private nextSeq = 1;
+  private committedSeq = 0;
+  private firstStartMs = 0;
+  private readonly cursors = new Map<string, CollectCursor>();
+  private pending: Batch[] = [];
+  private pendingBytes = 0;
+  private pendingEntries = 0;
+  private writing = false;
+  private failure: StoreError | undefined;
+  private failures = 0;
+  private stats: StoreStats | undefined;
+  private retentionRunning = false;
+  private opened = false;
+
+  constructor(
+    private readonly ctx: ActorContext<StoreMsg | Internal>,
+    private readonly opts: StoreOptions,
+  ) {}
+
+  async preStart(): Promise<void> {
+    this.firstStartMs = this.ctx.clock.now();
+    if (this.opts.mode === 'memory') return;
+    this.client = new StoreClient();
+    try {
+      this.onOpened(await this.client.request<StoreOpenResult>({ op: 'open', dir: this.opts.dataDir, nowMs: this.ctx.clock.now() }));
+    } catch (error) {
+      const e = error as StoreError;
+      if (e.code === 'LOGAGG_VERSION') {
+        await this.client.close();
+        throw new PermanentFailure(e.message.replace(/^LOGAGG_VERSION: /, ''));
+      }
+      // Collect into memory meanwhile. Sequence numbers start above any a previous run can have given out.
+      this.nextSeq = this.ctx.clock.now() * 1000;
+      this.setFailure(e);
+      this.retryLater();
+    }
+    this.ctx.startTimer('retention', { type: 'retentionDue' }, this.opts.retentionEveryMs ?? 30_000);
+  }
+
+  private onOpened(r: StoreOpenResult): void {
+    this.opened = true;
+    if (r.movedAside) serviceLog(4, `store: ${this.opts.dataDir} held an unreadable database; moved aside to ${r.movedAside} and started a fresh one`);
+    this.nextSeq = Math.max(this.nextSeq, r.maxSeq + 1);
+    this.committedSeq = r.maxSeq;
+    this.firstStartMs = r.firstStartMs || this.firstStartMs;
+    for (const c of r.cursors) if (!this.cursors.has(c.containerId)) this.cursors.set(c.containerId, c);
+    serviceLog(2, `store: ${this.opts.dataDir} open, ${r.maxSeq} as the last sequence number, ${r.cursors.length} container cursors`);
+    // The error statistics cover the whole window: the lines already stored go to them once, in the background.
+    if (r.maxSeq > 0) this.ctx.self.tell({ type: 'rebuildDue', afterSeq: 0, upToSeq: r.maxSeq });
+  }
+
+  async postStop(): Promise<void> {
+    // A graceful stop writes what is still pending, then closes the database.
+    if (this.client && this.opened && this.pending.length > 0 && !this.failure) {
+      try {
+        const batches = this.takeBatches(Infinity);
+        await this.client.request({ op: 'write', entries: batches.flatMap((b) => b.entries), cursors: this.cursorsOf(batches) });
+      } catch (error) {
+        serviceLog(4, `store: ${this.pendingEntries} entries not written at stop: ${(error as Error).message}`);
+      }
+    }
+    await this.client?.close();
+  }
+
+  async receive(msg: StoreMsg | Internal): Promise<void> {
+    switch (msg.type) {
+      case 'append':
+        return this.append(msg);
+      case 'cursorOf':
+        msg.replyTo.tell(this.cursors.get(msg.containerId) ?? null);
+        return;
+      case 'query':
+        return this.query(msg.query, msg.replyTo);
+      case 'queryDone':
+        return this.queryDone(msg);
+      case 'health':
+        msg.replyTo.tell(this.health());
+        this.refreshStats();
+        return;
+      case 'statsDone':
+        if (msg.stats) this.stats = msg.stats;
+        return;
+      case 'written':
+        return this.written(msg);
+      case 'writeDue':
+        return this.failure ? this.retryWrite() : this.write();
+      case 'retentionDue':
+        return this.retention();
+      case 'retentionDone':
+        return this.retentionDone(msg.result, msg.error);
+      case 'rebuildDue':
+        return this.rebuild(msg.afterSeq, msg.upToSeq);
+      default:
+        unhandled(msg);
+    }
+  }
+
+  private append(msg: IngestMsg): void {
+    const entries: StoredEntry[] = msg.entries.map((e) => ({ ...e, seq: this.nextSeq++ }));
+    if (msg.cursor) this.cursors.set(msg.cursor.containerId, msg.cursor);
+    if (entries.length > 0) for (const d of this.opts.downstream) d.tell({ type: 'append', entries });
+    if (!this.client) {
+      acknowledge(msg);
+      return;
+    }
+    let bytes = 0;
+    for (const e of entries) bytes += entryBytes(e);
+    // Acknowledged now while there is room in memory; past the bound, once the disk has taken the backlog.
+    const deferAck = this.pendingBytes + bytes > this.opts.maxPendingBytes;
+    this.pending.push({ entries, cursor: msg.cursor, bytes, ...(deferAck ? { ack: msg } : {}) });
+    this.pendingBytes += bytes;
+    this.pendingEntries += entries.length;
+    if (!deferAck) acknowledge(msg);
+    if (!this.failure) void this.write();
+  }
+
+  private takeBatches(maxEntries: number): Batch[] {
+    const out: Batch[] = [];
+    let n = 0;
+    while (this.pending.length > 0 && (out.length === 0 || n + this.pending[0]!.entries.length <= maxEntries)) {
+      const b = this.pending.shift()!;
+      n += b.entries.length;
+      out.push(b);
+    }
+    return out;
+  }
+
+  /** The cursor of each container's last batch: what the committed entries cover. */
+  private cursorsOf(batches: Batch[]): CollectCursor[] {
+    const last = new Map<string, CollectCursor>();
+    for (const b of batches) if (b.cursor) last.set(b.cursor.containerId, b.cursor);
+    return [...last.values()];
+  }
+
+  private write(): void {
+    if (this.writing || !this.client || !this.opened || this.pending.length === 0) return;
+    this.writing = true;
+    const batches = this.takeBatches(WRITE_MAX_ENTRIES);
+    const self = this.ctx.self;
+    this.client.request({ op: 'write', entries: batches.flatMap((b) => b.entries), cursors: this.cursorsOf(batches) }).then(
+      () => self.tell({ type: 'written', ok: true, batches }),
+      (error: StoreError) => self.tell({ type: 'written', ok: false, batches, error }),
+    );
+  }
+
+  private written(msg: Extract<Internal, { type: 'written' }>): void {
+    this.writing = false;
+    if (!msg.ok) {
+      // Back at the front, in order: written once the store is back.
+      this.pending.unshift(...msg.batches);
+      this.setFailure(msg.error);
+      if (isCorruption(msg.error.code)) return void this.reopen(true);
+      this.retryLater();
+      return;
+    }
+    for (const b of msg.batches) {
+      this.pendingBytes -= b.bytes;
+      this.pendingEntries -= b.entries.length;
+      const last = b.entries[b.entries.length - 1];
+      if (last) this.committedSeq = last.seq;
+    }
+    if (this.failure) {
+      serviceLog(2, `store: writing again after ${this.failures} failed attempt(s) (${this.failure.message})`);
+      this.failure = undefined;
+      this.failures = 0;
+    }
+    // Deferred acks go out as soon as what is pending fits the bound again.
+    let bytes = 0;
+    for (const b of this.pending) {
+      bytes += b.bytes;
+      if (b.ack && bytes <= this.opts.maxPendingBytes) {
+        acknowledge(b.ack);
+        delete b.ack;
+      }
+    }
+    this.write();
+  }
+
+  private setFailure(error: StoreError): void {
+    if (!this.failure) serviceLog(4, `store: ${error.message}; holding ${this.pendingEntries} entries in memory and retrying`);
+    this.failure = error;
+    this.failures++;
+  }
+
+  private retryLater(): void {
+    this.ctx.startTimer('retry', { type: 'writeDue' }, backoffDelay(this.failures - 1, RETRY, Math.random()));
+  }
+
+  /** After a failure: every few attempts (and at once for a corrupted file), the database is opened afresh. */
+  private async reopen(moveAside: boolean): Promise<void> {
+    if (!this.client) return;
+    try {
+      const r = await this.client.request<StoreOpenResult>({ op: 'open', dir: this.opts.dataDir, nowMs: this.ctx.clock.now(), moveAside });
+      this.onOpened(r);
+      this.failure = undefined;
+      this.failures = 0;
+      this.write();
+    } catch (error) {
+      this.setFailure(error as StoreError);
+      this.retryLater();
+    }
+  }
+
+  private async retryWrite(): Promise<void> {
+    if (!this.opened || this.failures % 3 === 0) return this.reopen(false);
+    this.write();
+  }
+
+  private query(q: LogQuery, replyTo: ActorRef<QueryReply>): void {
+    const filter = compileFilter(q);
+    if (isFilterError(filter)) return void replyTo.tell(filter);
+    if (!(Number.isInteger(q.limit) && q.limit >= 1)) return void replyTo.tell(fail('limit', 'limit must be a whole number of at least 1'));
+    if (q.order !== undefined && q.order !== 'asc' && q.order !== 'desc') return void replyTo.tell(fail('order', 'order must be asc or desc'));
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    if (q.cursor && !after) return void replyTo.tell(fail('cursor', 'cursor must be a next_cursor from a previous page'));
+    if (!this.client) return void replyTo.tell({ ok: true, result: { entries: [] } });
+    const cutoff = this.ctx.clock.now() - this.opts.retentionMs;
+    const sq: StoreQuery = {
+      ...(q.services ? { services: q.services } : {}),
+      ...(q.minLevel !== undefined ? { minLevel: q.minLevel } : {}),
+      ...(q.search ? { search: q.search } : {}),
+      ...(q.regex ? { regex: q.regex } : {}),
+      ...(q.container ? { container: q.container } : {}),
+      ...(q.stream ? { stream: q.stream } : {}),
+      sinceMs: Math.max(q.sinceMs ?? -Infinity, cutoff),
+      untilMs: Math.min(q.untilMs ?? 8.64e15, 8.64e15),
+      order: q.order ?? 'desc',
+      limit: q.limit,
+      ...(after ? { after } : {}),
+      budgetMs: this.opts.queryBudgetMs ?? 5000,
+    };
+    const self = this.ctx.self;
+    this.client.request<StoreQueryResult>({ op: 'query', query: sq }).then(
+      (result) => self.tell({ type: 'queryDone', replyTo, result, query: q }),
+      (error: StoreError) => self.tell({ type: 'queryDone', replyTo, error, query: q }),
+    );
+  }
+
+  private queryDone(msg: Extract<Internal, { type: 'queryDone' }>): void {
+    if (!msg.result) {
+      // The disk cannot answer: the caller gets an error it can report (a 503), not an empty page.
+      msg.replyTo.tell({ ok: false, parameter: '', error: `store unavailable: ${msg.error?.message ?? 'unknown error'}`, unavailable: true });
+      return;
+    }
+    const { entries, more, partial } = msg.result;
+    const last = entries[entries.length - 1];
+    const result: QueryReply = { ok: true, result: { entries } };
+    if (more && last) {
+      const split = splitIso(last.dockerTs);
+      result.result.nextCursor = encodeCursor({ ms: split?.ms ?? last.dockerMs, ns: split?.subMs ?? 0, seq: last.seq });
+    } else if (more && partial && msg.query.cursor) {
+      result.result.nextCursor = msg.query.cursor;
+    }
+    if (partial) result.result.partial = true;
+    msg.replyTo.tell(result);
+  }
+
+  private refreshStats(): void {
+    if (!this.client || !this.opened) return;
+    const self = this.ctx.self;
+    this.client.request<StoreStats>({ op: 'stats' }).then(
+      (stats) => self.tell({ type: 'statsDone', stats }),
+      () => self.tell({ type: 'statsDone' }),
+    );
+  }
+
+  private retention(): void {
+    this.ctx.startTimer('retention', { type: 'retentionDue' }, this.opts.retentionEveryMs ?? 30_000);
+    if (!this.client || !this.opened || this.retentionRunning) return;
+    this.retentionRunning = true;
+    const self = this.ctx.self;
+    this.client.request<RetentionResult>({ op: 'retention', cutoffMs: this.ctx.clock.now() - this.opts.retentionMs, maxBytes: this.opts.maxBytes, batch: RETENTION_BATCH }).then(
+      (result) => self.tell({ type: 'retentionDone', result }),
+      (error: StoreError) => self.tell({ type: 'retentionDone', error }),
+    );
+  }
+
+  private retentionDone(result: RetentionResult | undefined, error: StoreError | undefined): void {
+    this.retentionRunning = false;
+    if (error) return serviceLog(4, `store: retention failed: ${error.message}`);
+    if (!result) return;
+    if (result.deletedBySize > 0) serviceLog(1, `store: ${result.deletedBySize} oldest entries deleted to stay within MAX_STORAGE_MB`);
+    // More to delete: go on right after the writes queued meanwhile, in small steps.
+    if (result.more) this.ctx.startTimer('retention', { type: 'retentionDue' }, 0);
+    // A failing write may have been a full disk that retention just made room on.
+    if (this.failure && result.deletedByAge + result.deletedBySize > 0) this.ctx.startTimer('retry', { type: 'writeDue' }, 0);
+  }
+
+  /** Feeds the lines stored by earlier runs to the error statistics, a chunk at a time. */
+  private async rebuild(afterSeq: number, upToSeq: number): Promise<void> {
+    if (!this.client) return;
+    let chunk: StoredEntry[];
+    try {
+      chunk = await this.client.request<StoredEntry[]>({ op: 'scan', afterSeq, sinceMs: this.ctx.clock.now() - this.opts.retentionMs, limit: REBUILD_CHUNK });
+    } catch (error) {
+      return serviceLog(4, `store: error statistics not rebuilt from disk: ${(error as Error).message}`);
+    }
+    const mine = chunk.filter((e) => e.seq <= upToSeq);
+    if (mine.length > 0) for (const d of this.opts.rebuildTo ?? []) d.tell({ type: 'append', entries: mine });
+    const last = chunk[chunk.length - 1];
+    if (last && last.seq < upToSeq && chunk.length === REBUILD_CHUNK) this.ctx.self.tell({ type: 'rebuildDue', afterSeq: last.seq, upToSeq });
+  }
+
+  private health(): StoreHealth {
+    const h: StoreHealth = {
+      mode: this.opts.mode,
+      state: this.failure ? 'failing' : 'ok',
+      pending: this.pendingEntries,
+      pendingBytes: this.pendingBytes,
+      lastSeq: this.nextSeq - 1,
+      committedSeq: this.committedSeq,
+      firstStartMs: this.firstStartMs,
+    };
+    if (this.failure) h.error = this.failure.message;
+    if (this.stats) h.stats = this.stats;
+    if (this.opts.mode === 'disk') h.path = this.opts.dataDir;
+    return h;
+  }
+}

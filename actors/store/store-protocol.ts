@@ -1,0 +1,72 @@
+/**
+ * What crosses between the StoreActor (main thread) and the store's worker thread: plain,
+ * structured-clone-safe data only. Each request carries an id; the worker answers it once.
+ */
+import type { CollectCursor, LogFilter } from '../buffer-protocol.js';
+import type { LogEntry } from '../parse/log-entry.js';
+
+/** A stored entry: a LogEntry with its sequence number. */
+export type StoredEntry = LogEntry & { seq: number };
+
+/** A query as the worker runs it: times are Docker's, inclusive; `after` is a decoded cursor. */
+export interface StoreQuery extends LogFilter {
+  sinceMs: number;
+  untilMs: number;
+  order: 'asc' | 'desc';
+  limit: number;
+  after?: { ms: number; ns: number; seq: number };
+  /** Stop scanning after this long (ms) and answer what was found, with `partial`. */
+  budgetMs: number;
+}
+
+export interface StoreQueryResult {
+  entries: StoredEntry[];
+  /** More may match beyond the last entry (a full page, or a scan cut by its budget). */
+  more: boolean;
+  /** The scan budget ran out before the page was full. */
+  partial: boolean;
+}
+
+export interface StoreOpenResult {
+  /** Highest seq stored (0 when empty). */
+  maxSeq: number;
+  cursors: CollectCursor[];
+  /** Epoch ms of the service's first start with this database. */
+  firstStartMs: number;
+  /** Set when the file was unreadable and moved aside: the path it was moved to. */
+  movedAside?: string;
+  schemaVersion: number;
+}
+
+export interface StoreStats {
+  entries: number;
+  /** Bytes in use (pages not on the free list). */
+  bytes: number;
+  fileBytes: number;
+  oldestMs?: number;
+  newestMs?: number;
+}
+
+export interface RetentionResult {
+  deletedByAge: number;
+  deletedBySize: number;
+  /** More remains to delete: run again soon. */
+  more: boolean;
+}
+
+export type StoreRequest =
+  | { op: 'open'; dir: string; nowMs: number; moveAside?: boolean }
+  | { op: 'write'; entries: StoredEntry[]; cursors: CollectCursor[] }
+  | { op: 'query'; query: StoreQuery }
+  | { op: 'stats' }
+  | { op: 'retention'; cutoffMs: number; maxBytes: number; batch: number }
+  | { op: 'scan'; afterSeq: number; sinceMs: number; limit: number }
+  | { op: 'close' };
+
+/** A failed request: `code` is SQLite's (SQLITE_FULL, SQLITE_CORRUPT, …) when it came from the database. */
+export interface StoreFailure {
+  code?: string;
+  message: string;
+}
+
+export type StoreReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: StoreFailure };
