@@ -69,7 +69,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   const root = system.spawn<SupervisorMsg>('root', supervisor({ strategy: 'rest_for_one', intensity: 10, periodMs: 60_000 }));
 
   const buffer = await startChild<BufferMsg>(root, { id: 'buffer', restart: 'permanent', start: bufferActor({ capacity: config.maxLogBuffer, retentionMs: config.retentionMs }) });
-  const errors = await startChild<ErrorAlertMsg>(root, { id: 'errors', restart: 'permanent', start: errorAlertActor({ retentionMs: config.retentionMs }) });
+  const errors = await startChild<ErrorAlertMsg>(root, { id: 'errors', restart: 'permanent', start: errorAlertActor({ retentionMs: config.retentionMs, edges: buffer }) });
   if (config.snapshotPath) await restore(config.snapshotPath, buffer, errors);
   const containers = await startChild<SupervisorMsg>(root, {
     id: 'containers',
