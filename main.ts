@@ -27,7 +27,13 @@ async function main(): Promise<void> {
     },
   });
   const http = createServer(
-    { buffer: service.buffer, errors: service.errors, discovery: service.discovery, stats: () => service.system.stats },
+    {
+      buffer: service.buffer,
+      errors: service.errors,
+      discovery: service.discovery,
+      stats: () => service.system.stats,
+      metrics: { events: service.system.events, ingest: service.ingestMetrics },
+    },
     {
       defaultLimit: config.defaultLogLimit,
       maxLimit: config.maxLogLimit,

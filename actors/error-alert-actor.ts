@@ -64,7 +64,7 @@ export function errorAlertActor(opts: ErrorAlertOptions): ActorFactory<ErrorAler
       preStart() {
         ctx.startTimer('prune', PRUNE, PRUNE_MS);
       },
-      async receive(msg: ErrorAlertMsg | Prune) {
+      receive(msg: ErrorAlertMsg | Prune) {
         switch (msg.type) {
           case 'append':
             stats.record(msg.entries, ctx.clock.now());
@@ -73,9 +73,12 @@ export function errorAlertActor(opts: ErrorAlertOptions): ActorFactory<ErrorAler
           case 'summary': {
             const now = ctx.clock.now();
             if (!opts.edges) return void msg.replyTo.tell(stats.summary(now, msg.sinceMs, msg.untilMs));
+            // The edges are read without holding the mailbox: appends go on meanwhile (the whole
+            // buckets are then counted a moment later than the edges were read).
             const ranges = stats.edgeRanges(now, msg.sinceMs, msg.untilMs);
-            const edges = await edgeEntries(ctx as ActorContext<unknown>, opts.edges, ranges, opts.edgeTimeoutMs ?? 1000);
-            msg.replyTo.tell(typeof edges === 'string' ? stats.summary(now, msg.sinceMs, msg.untilMs, undefined, edges) : stats.summary(now, msg.sinceMs, msg.untilMs, edges));
+            void edgeEntries(ctx as ActorContext<unknown>, opts.edges, ranges, opts.edgeTimeoutMs ?? 1000)
+              .then((edges) => msg.replyTo.tell(typeof edges === 'string' ? stats.summary(now, msg.sinceMs, msg.untilMs, undefined, edges) : stats.summary(now, msg.sinceMs, msg.untilMs, edges)))
+              .catch(() => undefined);
             return;
           }
           case 'prune':

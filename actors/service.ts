@@ -7,6 +7,7 @@ import { containerActor } from './container-actor.js';
 import { discoveryActor, type DiscoveryMsg } from './discovery-actor.js';
 import { createDockerClient } from './docker/docker-client.js';
 import { errorAlertActor, type ErrorAlertMsg } from './error-alert-actor.js';
+import { ingestMetricsActor, type IngestMetricsMsg } from './ingest-metrics-actor.js';
 import { serviceLog } from './service-log.js';
 import { takeSnapshot, writeSnapshot } from './snapshot.js';
 
@@ -18,6 +19,8 @@ export interface Service {
   /** The supervisor of the followers, one child per container id. */
   containers: ActorRef<SupervisorMsg>;
   discovery: ActorRef<DiscoveryMsg>;
+  /** Counts lines, bytes and parse outcomes per service for GET /metrics. */
+  ingestMetrics: ActorRef<IngestMetricsMsg>;
   /** Stops every actor in reverse start order. */
   stop(): Promise<void>;
 }
@@ -70,6 +73,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
 
   const buffer = await startChild<BufferMsg>(root, { id: 'buffer', restart: 'permanent', start: bufferActor({ capacity: config.maxLogBuffer, retentionMs: config.retentionMs }) });
   const errors = await startChild<ErrorAlertMsg>(root, { id: 'errors', restart: 'permanent', start: errorAlertActor({ retentionMs: config.retentionMs, edges: buffer }) });
+  const ingestMetrics = await startChild<IngestMetricsMsg>(root, { id: 'metrics', restart: 'permanent', start: ingestMetricsActor() });
   if (config.snapshotPath) await restore(config.snapshotPath, buffer, errors);
   const containers = await startChild<SupervisorMsg>(root, {
     id: 'containers',
@@ -91,7 +95,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
           docker,
           info,
           report,
-          sinks: [{ name: 'buffer', ref: buffer }, { name: 'errors', ref: errors }, ...(options.extraSinks ?? [])],
+          sinks: [{ name: 'buffer', ref: buffer }, { name: 'errors', ref: errors }, { name: 'metrics', ref: ingestMetrics }, ...(options.extraSinks ?? [])],
           cursors: buffer,
           backfillQueue,
           retentionMs: config.retentionMs,
@@ -116,7 +120,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     }
     await system.shutdown(STOP_REST_MS);
   };
-  return { system, buffer, errors, containers, discovery, stop };
+  return { system, buffer, errors, containers, discovery, ingestMetrics, stop };
 }
 
 /**

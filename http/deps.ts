@@ -2,6 +2,7 @@ import type { ActorRef, Clock, SystemStats } from '../runtime/index.js';
 import type { BufferMsg } from '../actors/buffer-actor.js';
 import type { ErrorAlertMsg } from '../actors/error-alert-actor.js';
 import type { DiscoveryMsg, DiscoveryStatus } from '../actors/discovery-actor.js';
+import type { MetricsDeps } from './metrics.js';
 
 export type { BufferMsg, DiscoveryMsg, DiscoveryStatus, ErrorAlertMsg };
 
@@ -19,4 +20,6 @@ export interface HttpDeps {
   clock?: Clock;
   /** Where unexpected errors (answered 500) are reported (default: the service log). */
   log?: (message: string) => void;
+  /** Sources of GET /metrics beyond the above (lifecycle events, the ingest counting sink, registered gauges). */
+  metrics?: MetricsDeps;
 }
