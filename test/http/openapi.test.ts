@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { BufferMsg } from '../../http/index.js';
 import { OPENAPI } from '../../http/openapi.js';
 import { checkResponse, compileAllSchemas } from '../support/openapi-check.js';
-import { openLineStream, rawExchange, request, waitFor } from '../support/http-client.js';
+import { openLineStream, parseRaw, rawExchange, request, waitFor } from '../support/http-client.js';
 import { makeEntry, seedEntries, silent, startHarness, type Harness } from './harness.js';
 import { Level } from '../../actors/parse/log-entry.js';
 
@@ -15,10 +15,6 @@ test.after.each(async () => {
   h = undefined;
 });
 
-function parseRaw(text: string): { status: number; body: any } {
-  const [head = '', body = ''] = text.split('\r\n\r\n');
-  return { status: Number(head.split(' ')[1]), body: JSON.parse(body) };
-}
 
 /** Requests `url` and checks the answer against the document entry of `template`. */
 async function check(template: string, url: string, status: number, headers: Record<string, string> = {}): Promise<any> {
