@@ -28,7 +28,15 @@ async function main(): Promise<void> {
     },
   });
   const http = createServer(
-    { buffer: service.buffer, logs: service.logs, store: service.store, errors: service.errors, discovery: service.discovery, stats: () => service.system.stats },
+    {
+      buffer: service.buffer,
+      logs: service.logs,
+      store: service.store,
+      errors: service.errors,
+      discovery: service.discovery,
+      stats: () => service.system.stats,
+      metrics: { events: service.system.events, ingest: service.ingestMetrics },
+    },
     {
       defaultLimit: config.defaultLogLimit,
       maxLimit: config.maxLogLimit,

@@ -1,6 +1,7 @@
 import type { ActorRef } from '../runtime/index.js';
 import type { CursorPositions } from './docker/resume-cursor.js';
 import type { Level, LogEntry, StreamName } from './parse/log-entry.js';
+import type { ParseCounts } from './parse/pipeline.js';
 
 /** Filters shared by queries and live subscriptions. All optional; all must match. */
 export interface LogFilter {
@@ -71,8 +72,9 @@ export interface CollectCursor {
  * Entries handed from a producer (a ContainerActor) to a sink (the BufferActor, the ErrorAlertActor).
  * `cursor` travels with them so that a snapshot of the buffer knows where each container resumes.
  * With `ack`, the sink answers once it has taken the entries, echoing `sink` (the producer's name for it).
+ * `parse`: how the producer's parser read the lines since its previous batch (for metrics; most sinks ignore it).
  */
-export type IngestMsg = { type: 'append'; entries: LogEntry[]; ack?: ActorRef<AppendAck>; sink?: string; cursor?: CollectCursor };
+export type IngestMsg = { type: 'append'; entries: LogEntry[]; ack?: ActorRef<AppendAck>; sink?: string; cursor?: CollectCursor; parse?: ParseCounts };
 
 /**
  * One destination of a follower's batches. Every sink receives every batch and acknowledges it on

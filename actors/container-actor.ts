@@ -10,7 +10,8 @@ import { LineAssembler, type AssembledLine } from './docker/line-assembler.js';
 import { ResumeCursor } from './docker/resume-cursor.js';
 import { watchStream } from './docker/watch-stream.js';
 import { EntryBatcher } from './docker/entry-batcher.js';
-import { createLinePipeline, type LinePipeline, type PipelineOptions } from './parse/index.js';
+import { compileRule, createLinePipeline, resolveTimeZone, ruleFor, type LinePipeline, type PipelineOptions, type RuleSource } from './parse/index.js';
+import { serviceLog } from './service-log.js';
 
 /** What the DiscoveryActor tells a container's follower. */
 export type ContainerMsg =
@@ -33,6 +34,8 @@ export interface FollowerStatus {
   /** Docker timestamp of the last line collected. */
   cursor?: string;
   error?: string;
+  /** Parsing settings (labels, TZ) that were refused and what is used instead; collection goes on. */
+  parseRuleErrors?: string[];
 }
 
 /**
@@ -85,6 +88,8 @@ export interface ContainerDeps {
   batchSize: number;
   maxLineBytes: number;
   pipeline: PipelineOptions;
+  /** Parsing rules from the config file (none yet); the container's labels win over them. */
+  parseRules?: RuleSource[];
 }
 
 /** Chunks queued in the mailbox before the socket is paused, and the level at which it resumes. */
@@ -134,6 +139,8 @@ class ContainerActor {
   /** Sinks that have acknowledged a batch of this incarnation; once all have, progress is reported (once), clearing an earlier stall. */
   private readonly answered = new Set<string>();
   private progressed = false;
+  /** Refused parsing settings, shown in /health. */
+  private readonly ruleErrors: string[];
 
   constructor(
     private readonly ctx: ActorContext<ContainerMsg | Internal>,
@@ -141,13 +148,30 @@ class ContainerActor {
   ) {
     this.info = { ...deps.info };
     this.cursor = new ResumeCursor();
-    this.pipeline = createLinePipeline(deps.pipeline);
+    const rule = compileRule(ruleFor(this.info, deps.parseRules));
+    this.ruleErrors = [...rule.errors];
+    this.pipeline = createLinePipeline({ ...deps.pipeline, rule });
     const clock = ctx.clock;
-    this.batcher = new EntryBatcher(this.info, deps.sinks, deps.batchSize, ctx.self, () => ({ containerId: this.info.id, positions: this.cursor.positions }), () => clock.now());
+    this.batcher = new EntryBatcher(this.info, deps.sinks, deps.batchSize, ctx.self, () => ({ containerId: this.info.id, positions: this.cursor.positions }), () => clock.now(), () => this.pipeline.counts());
+  }
+
+  /** Times without an offset are read in the container's TZ (an IANA name), else UTC. */
+  private useTimeZone(env: string[] | undefined | null): void {
+    const tz = env?.findLast((e) => e.startsWith('TZ='))?.slice(3);
+    const zone = resolveTimeZone(tz);
+    if (zone !== undefined && 'error' in zone) {
+      if (!this.ruleErrors.includes(zone.error)) {
+        this.ruleErrors.push(zone.error);
+        serviceLog(3, `container ${this.info.name}: ${zone.error}`);
+      }
+    } else {
+      this.pipeline.setTimeZone(zone);
+    }
   }
 
   /** No I/O here: the supervisor waits for preStart, and a slow engine must not stall every other follower. */
   preStart(): void {
+    if (this.ruleErrors.length > 0) serviceLog(3, `container ${this.info.name}: ${this.ruleErrors.join('; ')}`);
     this.ctx.self.tell({ type: 'init' });
     this.ctx.startTimer('stallCheck', { type: 'stallCheck' }, this.stallCheckMs);
   }
@@ -180,6 +204,7 @@ class ContainerActor {
     try {
       const inspect = await this.engine(this.deps.docker.getContainer(this.info.id).inspect(), 'inspect');
       this.tty = inspect.Config?.Tty === true;
+      this.useTimeZone(inspect.Config?.Env);
       this.assembler = new LineAssembler({
         tty: this.tty,
         maxLineBytes: this.deps.maxLineBytes,
@@ -462,6 +487,7 @@ class ContainerActor {
       lines: this.batcher.lines,
       cursor: this.cursor.ts || undefined,
       error: this.error,
+      ...(this.ruleErrors.length > 0 ? { parseRuleErrors: [...this.ruleErrors] } : {}),
     };
   }
 }

@@ -12,9 +12,12 @@ export interface ContainerInfo {
   labels: Record<string, string>;
 }
 
-/** The Compose service label if present, else the container's name without the leading `/`. */
+/** A container label that names its service, over the Compose one: `logagg.service=<name>`. */
+export const SERVICE_LABEL = 'logagg.service';
+
+/** `logagg.service`, else the Compose service label, else the container's name without the leading `/`. */
 export function serviceName(name: string, labels: Record<string, string> | undefined): string {
-  return labels?.['com.docker.compose.service'] || name.replace(/^\//, '');
+  return labels?.[SERVICE_LABEL]?.trim() || labels?.['com.docker.compose.service'] || name.replace(/^\//, '');
 }
 
 /** Builds ContainerInfo from a list entry, an inspect result or an event's attributes. */

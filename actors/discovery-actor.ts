@@ -43,6 +43,8 @@ export interface DiscoveryStatus {
   lastError?: string;
   /** Times the events stream was (re)established. */
   connects: number;
+  /** Docker container events received since start (for metrics). */
+  events?: number;
   containers: ContainerStatus[];
 }
 
@@ -92,6 +94,7 @@ class DiscoveryActor {
   private connected = false;
   private lastError: string | undefined;
   private connects = 0;
+  private events = 0;
   private attempt = 0;
   private gen = 0;
   private stream: Readable | undefined;
@@ -152,6 +155,7 @@ class DiscoveryActor {
             .map((k) => ({ id: k.info.id, name: k.info.name, service: k.info.service, ...k.stall! })),
           lastError: this.lastError,
           connects: this.connects,
+          events: this.events,
           containers: [...this.known.values()].map((k) => ({
             id: k.info.id,
             name: k.info.name,
@@ -279,6 +283,7 @@ class DiscoveryActor {
 
   private async event(e: DockerEvent): Promise<void> {
     if (e.Type && e.Type !== 'container') return;
+    this.events++;
     const id = e.Actor?.ID ?? e.id;
     const action = (e.Action ?? e.status ?? '').split(':')[0]!.trim();
     if (!id) return;

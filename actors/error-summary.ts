@@ -4,7 +4,14 @@ export interface ErrorSummary {
   total_lines: number;
   /** total_errors / total_lines within the window, 0–1. */
   error_rate: number;
+  /** The window asked for (within the retention): counts are of lines whose Docker time lies in it, both ends included. */
   window: { since: string; until: string };
+  /**
+   * `exact`: counted to the millisecond. Otherwise the edges of the window were rounded out to whole
+   * buckets (`bucket_seconds`) because the lines there are no longer held one by one; `counted` is the
+   * window actually counted and `reason` says why.
+   */
+  precision: { exact: true } | { exact: false; bucket_seconds: number; counted: { since: string; until: string }; reason: string };
   services_with_errors: {
     service: string;
     error_count: number;
@@ -14,8 +21,8 @@ export interface ErrorSummary {
   }[];
   top_exceptions: {
     fingerprint: string;
-    /** Exception type, e.g. `ValueError`, `java.lang.IllegalStateException`, `panic`. */
-    type: string;
+    /** Exception type, e.g. `ValueError`, `java.lang.IllegalStateException`, `panic`; absent when the message names none. */
+    type?: string;
     /** One recent message of this group, as logged (redacted). */
     sample: string;
     count: number;

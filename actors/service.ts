@@ -7,6 +7,7 @@ import { containerActor } from './container-actor.js';
 import { discoveryActor, type DiscoveryMsg } from './discovery-actor.js';
 import { createDockerClient } from './docker/docker-client.js';
 import { errorAlertActor, type ErrorAlertMsg } from './error-alert-actor.js';
+import { ingestMetricsActor, type IngestMetricsMsg } from './ingest-metrics-actor.js';
 import { serviceLog } from './service-log.js';
 import { storeActor, type StoreMsg } from './store-actor.js';
 
@@ -22,6 +23,8 @@ export interface Service {
   /** The supervisor of the followers, one child per container id. */
   containers: ActorRef<SupervisorMsg>;
   discovery: ActorRef<DiscoveryMsg>;
+  /** Counts lines, bytes and parse outcomes per service for GET /metrics. */
+  ingestMetrics: ActorRef<IngestMetricsMsg>;
   /** Stops every actor in reverse start order. */
   stop(): Promise<void>;
 }
@@ -75,7 +78,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   const root = system.spawn<SupervisorMsg>('root', supervisor({ strategy: 'rest_for_one', intensity: 10, periodMs: 60_000 }));
 
   const buffer = await startChild<BufferMsg>(root, { id: 'buffer', restart: 'permanent', start: bufferActor({ capacity: config.maxLogBuffer, retentionMs: config.retentionMs }) });
-  const errors = await startChild<ErrorAlertMsg>(root, { id: 'errors', restart: 'permanent', start: errorAlertActor({ retentionMs: config.retentionMs }) });
+  const errors = await startChild<ErrorAlertMsg>(root, { id: 'errors', restart: 'permanent', start: errorAlertActor({ retentionMs: config.retentionMs, edges: buffer }) });
   const store = await startChild<StoreMsg>(root, {
     id: 'store',
     restart: 'permanent',
@@ -90,6 +93,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
       maxPendingBytes: MAX_PENDING_BYTES,
     }),
   });
+  const ingestMetrics = await startChild<IngestMetricsMsg>(root, { id: 'metrics', restart: 'permanent', start: ingestMetricsActor() });
   const containers = await startChild<SupervisorMsg>(root, {
     id: 'containers',
     restart: 'permanent',
@@ -110,7 +114,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
           docker,
           info,
           report,
-          sinks: [{ name: 'store', ref: store }, ...(options.extraSinks ?? [])],
+          sinks: [{ name: 'store', ref: store }, { name: 'metrics', ref: ingestMetrics }, ...(options.extraSinks ?? [])],
           cursors: store,
           backfillQueue,
           retentionMs: config.retentionMs,
@@ -132,7 +136,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     }
     await system.shutdown(STOP_REST_MS);
   };
-  return { system, buffer, errors, store, logs: config.storage === 'disk' ? store : buffer, containers, discovery, stop };
+  return { system, buffer, errors, store, logs: config.storage === 'disk' ? store : buffer, containers, discovery, ingestMetrics, stop };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { LogQuery, QueryReply } from '../actors/buffer-protocol.js';
 import type { StoreHealth, StoreMsg } from '../actors/store-actor.js';
 import type { ErrorAlertMsg } from '../actors/error-alert-actor.js';
 import type { DiscoveryMsg, DiscoveryStatus } from '../actors/discovery-actor.js';
+import type { MetricsDeps } from './metrics.js';
 
 export type { BufferMsg, DiscoveryMsg, DiscoveryStatus, ErrorAlertMsg, StoreHealth, StoreMsg };
 
@@ -28,4 +29,6 @@ export interface HttpDeps {
   clock?: Clock;
   /** Where unexpected errors (answered 500) are reported (default: the service log). */
   log?: (message: string) => void;
+  /** Sources of GET /metrics beyond the above (lifecycle events, the ingest counting sink, registered gauges). */
+  metrics?: MetricsDeps;
 }

@@ -4,7 +4,7 @@ import { LEVELS, type LevelName, type LogEntry, type StreamName } from '../actor
 export interface EntryJson {
   /** The entry's sequence number in the store: its identity (absent only for entries never stored). */
   seq?: number;
-  /** The line's own time when it has one, else Docker's; ISO-8601 UTC. */
+  /** The line's own time when it has one, else Docker's; RFC 3339 UTC with exactly 3 fractional digits. */
   timestamp: string;
   service: string;
   level: LevelName;
@@ -19,11 +19,24 @@ export interface EntryJson {
   truncated?: true;
 }
 
+/**
+ * `YYYY-MM-DDTHH:MM:SS.sssZ` from a UTC ISO time with any number of fractional digits (the parsers keep
+ * up to 9 so that sub-millisecond order survives; the API shows milliseconds, cut, not rounded, so a
+ * time never moves into the next second).
+ */
+export function millisIso(iso: string): string {
+  if (iso.length === 24 && iso.charCodeAt(19) === 46) return iso;
+  const dot = iso.indexOf('.', 19);
+  const head = iso.slice(0, 19);
+  const frac = dot < 0 ? '' : iso.slice(dot + 1, iso.length - 1);
+  return `${head}.${(frac + '000').slice(0, 3)}Z`;
+}
+
 /** Maps a stored entry to its API shape. */
 export function entryJson(e: LogEntry): EntryJson {
   const out: EntryJson = {
     ...(e.seq !== undefined ? { seq: e.seq } : {}),
-    timestamp: e.time ?? e.dockerTs,
+    timestamp: millisIso(e.time ?? e.dockerTs),
     service: e.service,
     level: LEVELS[e.level],
     message: e.message,

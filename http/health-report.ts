@@ -17,6 +17,8 @@ export interface HealthReport {
   dead_letters: number;
   /** Followers with work in flight and no progress for FOLLOWER_STALL_SECONDS; any turns the status to degraded. */
   stalled_followers: { container: string; container_id: string; service: string; waiting_for: string; since: string; stalls: number }[];
+  /** Containers whose parsing settings (labels, TZ) were refused: collected with the defaults instead. Never degrades the status. */
+  parse_rule_errors: { container: string; container_id: string; service: string; errors: string[] }[];
   /** Entries dropped for slow live clients plus messages lost to full mailboxes (not buffer evictions). */
   dropped_entries: number;
   last_docker_error?: string;
@@ -81,6 +83,9 @@ export function healthReport(h: HealthInputs): HealthReport {
     actor_crashes: h.runtime.crashes,
     dead_letters: h.runtime.deadLetters,
     stalled_followers: stalled,
+    parse_rule_errors: (h.discovery?.containers ?? []).flatMap((c) =>
+      c.follower?.parseRuleErrors?.length ? [{ container: c.name, container_id: c.id.slice(0, 12), service: c.service, errors: c.follower.parseRuleErrors }] : [],
+    ),
     dropped_entries: h.liveDropped + h.runtime.overflows,
   };
   if (h.discovery?.lastError) report.last_docker_error = h.discovery.lastError;

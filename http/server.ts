@@ -12,6 +12,9 @@ import { getHealth } from './health-route.js';
 import { HttpError } from './http-error.js';
 import type { LiveStats } from './live-registry.js';
 import { getLogs } from './logs-route.js';
+import { createMetrics } from './metrics.js';
+import { getMetrics } from './metrics-route.js';
+import { getOpenApi } from './openapi-route.js';
 import { getLiveStream } from './stream-route.js';
 import { getErrorSummary } from './summary-route.js';
 import { createUpgradeHandler, STREAM_PATH } from './ws-upgrade.js';
@@ -42,6 +45,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
   const server = http.createServer({ maxHeaderSize: ctx.config.maxHeaderSize });
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: 4096 });
   const upgrades = createUpgradeHandler(ctx, wss);
+  const metrics = createMetrics(ctx);
 
   const app = polka({
     onNoMatch: (req, res) => sendError(res, new HttpError(404, `no route for ${req.method} ${req.path.slice(0, 200)}`)),
@@ -57,6 +61,8 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
     '/logs/service/:name': (req, res) => getLogs(ctx, req.search, res, req.params.name),
     '/errors/summary': (req, res) => getErrorSummary(ctx, req.search, res),
     '/health': (_req, res) => getHealth(ctx, res),
+    '/metrics': (_req, res) => getMetrics(metrics, res),
+    '/openapi.json': (_req, res) => getOpenApi(res, ctx.config.version),
   };
   for (const [path, handler] of Object.entries(routes)) {
     app.get(path, handler);
@@ -66,6 +72,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
 
   server.on('request', (req, res) => {
     try {
+      metrics.observe(req, res, (req.url ?? '').split('?')[0]!);
       app.handler(req as Request, res, undefined as unknown as NextHandler);
     } catch (err) {
       sendError(res, err);
@@ -95,6 +102,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       ctx.live.endAll();
+      metrics.close();
       upgrades.destroyPending();
       wss.close();
       server.closeAllConnections();

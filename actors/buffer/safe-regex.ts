@@ -54,9 +54,31 @@ function message(e: unknown): string {
   return m.startsWith('Invalid regular expression') && i >= 0 ? m.slice(i + 2) : m.replace(/^error parsing regexp: /, '');
 }
 
+/** An RE2 (re2js) compilation of `pattern`; throws on what RE2 refuses. */
+export function compileRe2(pattern: string, caseInsensitive: boolean): RE2JS {
+  return RE2JS.compile(pattern, caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
+}
+
 function re2(pattern: string, caseInsensitive: boolean): SafeRegex {
-  const re = RE2JS.compile(pattern, caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
+  const re = compileRe2(pattern, caseInsensitive);
   return { test: (s) => re.test(s) };
+}
+
+/**
+ * A JS RegExp for `pattern` (with `flags`, never `i`) that cannot backtrack catastrophically: the fast
+ * engine with the linear fallback when V8 has it, else V8's linear engine itself.
+ * @throws when the pattern is invalid or needs backtracking (backreferences, lookaround).
+ */
+export function linearRegExp(pattern: string, flags = ''): RegExp {
+  if (!LINEAR_FLAG) throw new Error('this Node.js has no linear-time RegExp engine');
+  const linear = new RegExp(pattern, flags + 'l');
+  // Compatible with the linear engine, so the fallback can take over from the fast one.
+  return backtrackFallbackWorks() ? new RegExp(pattern, flags) : linear;
+}
+
+/** What a refused pattern is told it may be. */
+export function regexError(e: unknown): string {
+  return `invalid regex: ${message(e)}; ${ACCEPTED}`;
 }
 
 /**
@@ -72,27 +94,20 @@ export function compileSafeRegex(pattern: string): SafeRegex | { error: string }
     try {
       return re2(pattern.slice(4), true);
     } catch (e) {
-      return { error: `invalid regex: ${message(e)}; ${ACCEPTED}` };
+      return { error: regexError(e) };
     }
   }
   let jsError: unknown;
-  if (LINEAR_FLAG) {
-    try {
-      const linear = new RegExp(pattern, 'l');
-      // Compatible with the linear engine, so the fallback can take over from the fast one.
-      if (backtrackFallbackWorks()) {
-        const fast = new RegExp(pattern);
-        return { test: (s) => fast.test(s) };
-      }
-      return { test: (s) => linear.test(s) };
-    } catch (e) {
-      jsError = e;
-    }
+  try {
+    const re = linearRegExp(pattern);
+    return { test: (s) => re.test(s) };
+  } catch (e) {
+    if (LINEAR_FLAG) jsError = e;
   }
   try {
     return re2(pattern, false);
   } catch (e) {
-    return { error: `invalid regex: ${message(jsError ?? e)}; ${ACCEPTED}` };
+    return { error: regexError(jsError ?? e) };
   }
 }
 

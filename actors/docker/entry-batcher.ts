@@ -1,7 +1,7 @@
 import type { ActorRef } from '../../runtime/index.js';
 import type { AppendAck, CollectCursor, IngestSink } from '../buffer-protocol.js';
 import type { ContainerInfo } from '../container-info.js';
-import type { PipelineOutput } from '../parse/index.js';
+import { emptyParseCounts, type ParseCounts, type PipelineOutput } from '../parse/index.js';
 import type { LogEntry } from '../parse/log-entry.js';
 import { dockerTsToMs } from './docker-timestamp.js';
 
@@ -17,6 +17,8 @@ export class EntryBatcher {
   /** When each batch a sink has not acknowledged yet was sent, oldest first, by sink name (a sink acks in order). */
   private readonly unacked = new Map<string, number[]>();
   lines = 0;
+  /** Parse counts already sent with a batch: each batch carries the difference (for the metrics sink). */
+  private countsSent: ParseCounts = emptyParseCounts();
 
   constructor(
     private readonly info: ContainerInfo,
@@ -25,6 +27,8 @@ export class EntryBatcher {
     private readonly ackTo: ActorRef<AppendAck>,
     private readonly cursor: () => CollectCursor,
     private readonly now: () => number,
+    /** The pipeline's running parse counts, if they are to travel with the batches. */
+    private readonly counts?: () => ParseCounts,
   ) {
     for (const s of sinks) this.unacked.set(s.name, []);
   }
@@ -76,11 +80,21 @@ export class EntryBatcher {
     this.batch = [];
     this.lines += entries.length;
     const cursor = this.cursor();
+    const parse = this.parseDelta();
     const at = this.now();
     for (const sink of this.sinks) {
-      if (!acked) sink.ref.tell({ type: 'append', entries, cursor });
-      else if (sink.ref.tell({ type: 'append', entries, ack: this.ackTo, sink: sink.name, cursor })) this.unacked.get(sink.name)!.push(at);
+      if (!acked) sink.ref.tell({ type: 'append', entries, cursor, parse });
+      else if (sink.ref.tell({ type: 'append', entries, ack: this.ackTo, sink: sink.name, cursor, parse })) this.unacked.get(sink.name)!.push(at);
     }
+  }
+
+  private parseDelta(): ParseCounts | undefined {
+    if (!this.counts) return undefined;
+    const now = this.counts();
+    const delta = emptyParseCounts();
+    for (const k of Object.keys(delta) as (keyof ParseCounts)[]) delta[k] = now[k] - this.countsSent[k];
+    this.countsSent = now;
+    return delta;
   }
 
   acked(sink: string | undefined): void {

@@ -18,7 +18,8 @@ const LAST_ERROR = 2;
 /** One group of like errors. */
 interface Group {
   id: string;
-  type: string;
+  /** Absent when the messages name no exception type. */
+  type?: string;
   sample: string;
   firstSeenMs: number;
   lastSeenMs: number;
@@ -97,31 +98,81 @@ export class ErrorStats {
     }
   }
 
-  /**
-   * The summary of [sinceMs, untilMs] (default: the whole retention up to now), to bucket precision.
-   * Without `untilMs`, entries stamped a little ahead of our clock count too.
-   */
-  summary(nowMs: number, sinceMs?: number, untilMs?: number): ErrorSummary {
+  /** The window a summary covers: the request clipped to the retention; `until` undefined means "up to now and a little beyond". */
+  private window(nowMs: number, sinceMs?: number, untilMs?: number): { since: number; until: number; open: boolean } {
     const since = Math.max(sinceMs ?? -Infinity, nowMs - this.retentionMs);
-    const until = untilMs ?? Math.max(nowMs, since);
-    const first = Math.floor(since / this.bucketMs);
-    const last = untilMs === undefined ? Infinity : Math.floor(until / this.bucketMs);
+    return { since, until: untilMs ?? Math.max(nowMs, since), open: untilMs === undefined };
+  }
+
+  /**
+   * The parts of a summary's window that do not fill whole buckets, as inclusive [sinceMs, untilMs]
+   * Docker-time ranges: the lines there must be counted one by one (see `summary`'s `edges`).
+   */
+  edgeRanges(nowMs: number, sinceMs?: number, untilMs?: number): { sinceMs: number; untilMs: number }[] {
+    const w = this.window(nowMs, sinceMs, untilMs);
+    if (w.since > w.until) return [];
+    const W = this.bucketMs;
+    const firstFull = Math.ceil(w.since / W) * W;
+    if (w.open) return firstFull > w.since ? [{ sinceMs: w.since, untilMs: firstFull - 1 }] : [];
+    const lastFullEnd = Math.floor((w.until + 1) / W) * W; // buckets ending before this lie within the window (Docker times are whole ms)
+    if (firstFull >= lastFullEnd) return [{ sinceMs: w.since, untilMs: w.until }];
+    const out: { sinceMs: number; untilMs: number }[] = [];
+    if (firstFull > w.since) out.push({ sinceMs: w.since, untilMs: firstFull - 1 });
+    if (w.until >= lastFullEnd) out.push({ sinceMs: lastFullEnd, untilMs: w.until });
+    return out;
+  }
+
+  /**
+   * The summary of [sinceMs, untilMs] (default: the whole retention up to now). With `edges` (every line
+   * whose Docker time lies in `edgeRanges`), exact to the millisecond: whole buckets from the counters,
+   * the partial ones from those lines. Without, the window is rounded out to whole buckets and the
+   * `precision` says so. Without `untilMs`, entries stamped a little ahead of our clock count too.
+   */
+  summary(nowMs: number, sinceMs?: number, untilMs?: number, edges?: readonly LogEntry[], inexactReason = 'the lines at the window\'s edges are no longer held one by one'): ErrorSummary {
+    const { since, until, open } = this.window(nowMs, sinceMs, untilMs);
+    const W = this.bucketMs;
+    const exact = edges !== undefined;
+    // Whole buckets inside the window when exact; else every bucket the window touches.
+    const first = exact ? Math.ceil(since / W) : Math.floor(since / W);
+    const last = open ? Infinity : exact ? Math.floor((until + 1) / W) - 1 : Math.floor(until / W);
+
+    const edge = new Map<string, { lines: number; errors: number; lastError: number }>();
+    const edgeGroups = new Map<string, number>();
+    if (exact && since <= until) {
+      for (const e of edges) {
+        if (!(e.dockerMs >= since && e.dockerMs <= until)) continue;
+        const b = Math.floor(e.dockerMs / W);
+        if (b >= first && b <= last) continue; // counted by its bucket
+        let s = edge.get(e.service);
+        if (!s) edge.set(e.service, (s = { lines: 0, errors: 0, lastError: -Infinity }));
+        s.lines++;
+        if (e.level < Level.ERROR) continue;
+        s.errors++;
+        if (e.dockerMs > s.lastError) s.lastError = e.dockerMs;
+        const { key } = groupKey(e.message);
+        edgeGroups.set(key, (edgeGroups.get(key) ?? 0) + 1);
+      }
+    }
 
     let totalLines = 0;
     let totalErrors = 0;
     const perService: ErrorSummary['services_with_errors'] = [];
     if (since <= until) {
-      for (const [service, series] of this.services) {
-        let lines = 0;
-        let errors = 0;
-        let lastError = -Infinity;
-        const [from, to] = series.rows(first, last);
-        const v = series.vals;
-        for (let r = from; r < to; r++) {
-          const o = r * series.width;
-          lines += v[o + LINES]!;
-          errors += v[o + ERRORS]!;
-          if (v[o + ERRORS]! > 0 && v[o + LAST_ERROR]! > lastError) lastError = v[o + LAST_ERROR]!;
+      for (const service of new Set([...this.services.keys(), ...edge.keys()])) {
+        const series = this.services.get(service);
+        const fromEdge = edge.get(service);
+        let lines = fromEdge?.lines ?? 0;
+        let errors = fromEdge?.errors ?? 0;
+        let lastError = fromEdge?.lastError ?? -Infinity;
+        if (series) {
+          const [from, to] = series.rows(first, last);
+          const v = series.vals;
+          for (let r = from; r < to; r++) {
+            const o = r * series.width;
+            lines += v[o + LINES]!;
+            errors += v[o + ERRORS]!;
+            if (v[o + ERRORS]! > 0 && v[o + LAST_ERROR]! > lastError) lastError = v[o + LAST_ERROR]!;
+          }
         }
         totalLines += lines;
         totalErrors += errors;
@@ -132,37 +183,44 @@ export class ErrorStats {
 
     const top: (ErrorSummary['top_exceptions'][number] & { lastMs: number })[] = [];
     if (since <= until) {
-      for (const g of this.groups.values()) {
+      for (const [key, g] of this.groups) {
         const [from, to] = g.counts.rows(first, last);
-        let count = 0;
+        let count = edgeGroups.get(key) ?? 0;
         for (let r = from; r < to; r++) count += g.counts.vals[r]!;
         if (count === 0) continue;
-        top.push({
+        const item: ErrorSummary['top_exceptions'][number] & { lastMs: number } = {
           fingerprint: g.id,
-          type: g.type,
           sample: g.sample,
           count,
           services: [...g.services].sort(),
           first_seen: iso(g.firstSeenMs),
           last_seen: iso(g.lastSeenMs),
           lastMs: g.lastSeenMs,
-        });
+        };
+        if (g.type !== undefined) item.type = g.type;
+        top.push(item);
       }
     }
     top.sort((a, b) => b.count - a.count || b.lastMs - a.lastMs);
 
+    const countedSince = exact ? since : Math.min(since, first * W);
+    const countedUntil = exact || open ? until : Math.max(until, (last + 1) * W - 1);
+    const roundedOut = countedSince !== since || countedUntil !== until;
     return {
       total_errors: totalErrors,
       total_lines: totalLines,
       error_rate: totalLines > 0 ? totalErrors / totalLines : 0,
       window: { since: iso(since), until: iso(until) },
+      precision: !roundedOut
+        ? { exact: true }
+        : { exact: false, bucket_seconds: W / 1000, counted: { since: iso(countedSince), until: iso(countedUntil) }, reason: inexactReason },
       services_with_errors: perService,
       top_exceptions: top.slice(0, TOP_EXCEPTIONS).map(({ lastMs: _, ...t }) => t),
     };
   }
 
   private recordError(e: LogEntry, bucket: number): void {
-    const { key, type } = groupKey(e.message);
+    const { key, type, named } = groupKey(e.message);
     let g = this.groups.get(key);
     if (g) {
       this.groups.delete(key); // re-inserted below: most recently seen last
@@ -171,7 +229,7 @@ export class ErrorStats {
         const oldest = this.groups.keys().next();
         if (!oldest.done) this.groups.delete(oldest.value);
       }
-      g = { id: fingerprintId(key), type, sample: '', firstSeenMs: e.dockerMs, lastSeenMs: e.dockerMs, services: new Set(), counts: new BucketSeries(1) };
+      g = { id: fingerprintId(key), ...(named === false ? {} : { type }), sample: '', firstSeenMs: e.dockerMs, lastSeenMs: e.dockerMs, services: new Set(), counts: new BucketSeries(1) };
     }
     this.groups.set(key, g);
     g.counts.vals[g.counts.row(bucket)]!++;

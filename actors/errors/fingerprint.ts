@@ -6,6 +6,8 @@ export interface ExceptionLine {
   type: string;
   /** The exception line after the type (the whole line when the type is only its first words). */
   detail: string;
+  /** False when no exception type was found and `type` is only the message's first words (a grouping key, not a type). */
+  named?: false;
 }
 
 export interface Fingerprint extends ExceptionLine {
@@ -52,7 +54,7 @@ function oneLine(line: string): ExceptionLine {
   if (jvm) return { type: jvm[1]!, detail: jvm[2] ?? '' };
   const inline = INLINE_TYPE.exec(text);
   if (inline) return { type: inline[1]!, detail: text.slice(inline.index + inline[0].length) };
-  return { type: firstWords(text), detail: text };
+  return { type: firstWords(text), detail: text, named: false };
 }
 
 /**
@@ -118,8 +120,8 @@ export function normalizeDetail(text: string): string {
 
 /** The grouping key of an error message (exception type plus its normalised exception line), without the id. */
 export function groupKey(message: string): ExceptionLine & { key: string } {
-  const { type, detail } = exceptionLine(message);
-  return { type, detail, key: `${type}\n${normalizeDetail(detail)}` };
+  const line = exceptionLine(message);
+  return { ...line, key: `${line.type}\n${normalizeDetail(line.detail)}` };
 }
 
 /** A short stable id for a grouping key. */

@@ -8,6 +8,16 @@ export interface ParseOptions {
   now?: number;
 }
 
+/** Which parser made an entry: a detected or configured format, or `unmatched` (a configured one failed: plain text). */
+export type ParseOutcome = 'json' | 'logfmt' | 'plain' | 'regex' | 'unmatched';
+
+let lastFormat: ParseOutcome = 'plain';
+
+/** The format parseLineHead found in the line it read last (read right after the call; no allocation per line). */
+export function lastDetectedFormat(): ParseOutcome {
+  return lastFormat;
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
@@ -20,6 +30,7 @@ export function parseLineHead(text: string, nowMs: number): ParsedLine {
   const n = text.length;
   let i = 0;
   while (i < n && isSpace(text.charCodeAt(i))) i++;
+  lastFormat = 'plain';
   if (i === n) return { level: Level.INFO, message: '' };
   const c = text.charCodeAt(i);
   if (c === 123) {
@@ -28,11 +39,17 @@ export function parseLineHead(text: string, nowMs: number): ParsedLine {
     while (j > i && isSpace(text.charCodeAt(j))) j--;
     if (text.charCodeAt(j) === 125) {
       const parsed = parseJsonLine(text, nowMs);
-      if (parsed !== undefined) return parsed;
+      if (parsed !== undefined) {
+        lastFormat = 'json';
+        return parsed;
+      }
     }
   } else if (startsWithLogfmtKey(text, i)) {
     const parsed = parseLogfmt(text, i, nowMs);
-    if (parsed !== undefined) return parsed;
+    if (parsed !== undefined) {
+      lastFormat = 'logfmt';
+      return parsed;
+    }
   }
   return parsePlainLine(text, nowMs);
 }

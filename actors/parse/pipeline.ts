@@ -1,8 +1,13 @@
 import { Level, type ParsedLine, type StreamName } from './log-entry.js';
+import { DEFAULT_RULE, type CompiledRule } from './compiled-rule.js';
 import { MultilineJoiner, type JoinedLine } from './multiline.js';
-import { parseLine, parseLineHead } from './parse-line.js';
+import type { ParseOutcome } from './parse-line.js';
 import { createRedactor } from './redact.js';
+import { parseWithRule } from './rule-line.js';
+import { StartPatternJoiner, type LineJoiner } from './start-joiner.js';
 import { stripAnsi } from './ansi.js';
+import { withLocalZone } from './timestamp.js';
+import type { LocalZone } from './time-zone.js';
 
 export interface PipelineOptions {
   /** Multi-line quiet time in ms (default 300). */
@@ -13,6 +18,10 @@ export interface PipelineOptions {
   maxBytes?: number;
   /** Extra redaction patterns, each whole match replaced. */
   extraPatterns?: RegExp[];
+  /** The container's parsing rule (default: auto-detection and the stack-trace joiner). */
+  rule?: CompiledRule;
+  /** Where times without an offset are read (default UTC); also settable later with setTimeZone. */
+  zone?: LocalZone;
 }
 
 /** One finished message of a container stream: parsed and redacted. */
@@ -25,6 +34,9 @@ export interface PipelineOutput {
   truncated?: boolean;
 }
 
+/** Entries by the parser that read them, and redactions made, since the pipeline started. */
+export type ParseCounts = Record<ParseOutcome | 'redactions', number>;
+
 export interface LinePipeline {
   /** Feeds one line of a stream; returns the messages complete now. */
   push(stream: StreamName, text: string, dockerTs: string, nowMs: number): PipelineOutput[];
@@ -34,47 +46,78 @@ export interface LinePipeline {
   flush(): PipelineOutput[];
   /** The earliest time flushDue() has something to return, or undefined. */
   nextDeadline(): number | undefined;
+  /** The container's zone, once known (its TZ comes with the inspect that follows the pipeline's creation). */
+  setTimeZone(zone: LocalZone | undefined): void;
   /** Total redactions made. */
   readonly redactions: number;
+  /** Running totals per parse outcome (and redactions); callers take differences. */
+  counts(): ParseCounts;
+}
+
+/** Zeroed counts. */
+export function emptyParseCounts(): ParseCounts {
+  return { json: 0, logfmt: 0, plain: 0, regex: 0, unmatched: 0, redactions: 0 };
 }
 
 /**
- * Parses a joined stack-trace group: time and level from the first line, message = the first line's message
- * followed by the rest of the trace; level at least ERROR.
+ * Parses one message (a single line, or lines joined by a joiner): time, level and fields from the
+ * first line by the rule's parser; the message is the first line's followed by the rest. A stack-trace
+ * group is at least ERROR. A line of only a prefix keeps its text as the message.
  */
-function parseTrace(text: string, nowMs: number): ParsedLine {
-  const nl = text.indexOf('\n');
-  if (nl < 0) {
-    const parsed = parseLine(text, { now: nowMs });
-    if (parsed.level < Level.ERROR) parsed.level = Level.ERROR;
-    return parsed;
-  }
+function parseJoined(joined: JoinedLine, rule: CompiledRule, nowMs: number, counts: ParseCounts): ParsedLine {
+  const text = joined.text;
+  const nl = joined.lines > 1 || joined.trace ? text.indexOf('\n') : -1;
+  const head = nl < 0 ? text : text.slice(0, nl);
   let parsed: ParsedLine;
   try {
-    parsed = parseLineHead(text.slice(0, nl), nowMs);
+    const r = parseWithRule(head, rule, nowMs);
+    parsed = r.parsed;
+    counts[r.outcome]++;
   } catch {
-    parsed = { level: Level.ERROR, message: '' };
+    // Defensive: a parser bug must cost one line its structure, never the line.
+    parsed = { level: Level.INFO, message: '' };
+    counts.plain++;
   }
-  const rest = stripAnsi(text.slice(nl + 1)).trimEnd();
-  parsed.message = parsed.message === '' ? rest : parsed.message + '\n' + rest;
-  if (parsed.level < Level.ERROR) parsed.level = Level.ERROR;
+  if (nl < 0) {
+    if (parsed.message === '' && head !== '') parsed.message = head.trim() || head;
+  } else {
+    const rest = stripAnsi(text.slice(nl + 1)).trimEnd();
+    parsed.message = parsed.message === '' ? rest : parsed.message + '\n' + rest;
+  }
+  if (joined.trace && parsed.level < Level.ERROR) parsed.level = Level.ERROR;
   return parsed;
 }
 
 /**
- * Composes the per-line pipeline for one container: a MultilineJoiner per stream, parseLine on each joined
- * message, then redaction of the message and the fields (after parsing, so JSON keys are redacted by name).
+ * Composes the per-line pipeline for one container: a joiner per stream (the stack-trace joiner, or
+ * the rule's start pattern), the rule's parser on each joined message, then redaction of the message
+ * and the fields (after parsing, so JSON keys are redacted by name), then the rule's own redaction.
  */
 export function createLinePipeline(opts: PipelineOptions = {}): LinePipeline {
+  const rule = opts.rule ?? DEFAULT_RULE;
   const joinerOpts = { quietMs: opts.quietMs ?? 300, maxLines: opts.maxLines ?? 500, maxBytes: opts.maxBytes };
-  const joiners = { stdout: new MultilineJoiner(joinerOpts), stderr: new MultilineJoiner(joinerOpts) };
+  const joiner = (): LineJoiner => (rule.multilineStart ? new StartPatternJoiner(rule.multilineStart, joinerOpts) : new MultilineJoiner(joinerOpts));
+  const joiners = { stdout: joiner(), stderr: joiner() };
   const redactor = createRedactor({ extraPatterns: opts.extraPatterns });
+  const counts = emptyParseCounts();
+  let ruleRedactions = 0;
+  let zone = opts.zone;
   let lastNow = Date.now();
 
+  const ruleRedact = (s: string): string => {
+    if (!rule.redact) return s;
+    const r = rule.redact.replaceAll(s, '[REDACTED]');
+    ruleRedactions += r.count;
+    return r.text;
+  };
+
   function finish(stream: StreamName, joined: JoinedLine, nowMs: number): PipelineOutput {
-    const parsed = joined.trace ? parseTrace(joined.text, nowMs) : parseLine(joined.text, { now: nowMs });
-    parsed.message = redactor.text(parsed.message);
-    if (parsed.fields !== undefined) parsed.fields = redactor.fields(parsed.fields);
+    const parsed = withLocalZone(zone, () => parseJoined(joined, rule, nowMs, counts));
+    parsed.message = ruleRedact(redactor.text(parsed.message));
+    if (parsed.fields !== undefined) {
+      parsed.fields = redactor.fields(parsed.fields);
+      if (rule.redact) for (const [k, v] of Object.entries(parsed.fields)) if (typeof v === 'string') parsed.fields[k] = ruleRedact(v);
+    }
     const out: PipelineOutput = { stream, dockerTs: joined.dockerTs, parsed };
     if (joined.truncated) out.truncated = true;
     return out;
@@ -107,8 +150,14 @@ export function createLinePipeline(opts: PipelineOptions = {}): LinePipeline {
       if (a === undefined) return b;
       return b === undefined || a < b ? a : b;
     },
+    setTimeZone(z) {
+      zone = z;
+    },
     get redactions() {
-      return redactor.count;
+      return redactor.count + ruleRedactions;
+    },
+    counts() {
+      return { ...counts, redactions: redactor.count + ruleRedactions };
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Level } from './log-entry.js';
+import type { LocalZone } from './time-zone.js';
 
 /** A timestamp found at (or, for access logs, near) the start of a plain-text line. */
 export interface LeadingTimestamp {
@@ -82,6 +83,29 @@ const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 let cachedDay = NaN;
 let cachedPrefix = '';
 
+/**
+ * The zone that times without an offset are read in while one container's line is parsed; undefined: UTC.
+ * Set around a synchronous parse (see {@link withLocalZone}) rather than passed through every parser.
+ */
+let localZone: LocalZone | undefined;
+
+/** Runs `fn` (synchronous) with times that carry no offset read as wall-clock time in `zone`. */
+export function withLocalZone<T>(zone: LocalZone | undefined, fn: () => T): T {
+  if (zone === undefined) return fn();
+  const outer = localZone;
+  localZone = zone;
+  try {
+    return fn();
+  } finally {
+    localZone = outer;
+  }
+}
+
+/** A wall-clock time without an offset (fields read as UTC) as the real instant: the local zone's, or UTC. */
+function fromWall(ms: number): number {
+  return localZone === undefined ? ms : localZone.toUtc(ms);
+}
+
 /** Leap second 60 is folded into 59 rather than rolled over into the next minute. */
 function utcMs(y: number, mo: number, d: number, h: number, mi: number, sec: number): number {
   return Date.UTC(y, mo - 1, d, h, mi, sec > 59 ? 59 : sec);
@@ -92,7 +116,7 @@ function inferYear(mo: number, d: number, h: number, mi: number, sec: number, no
   const year = new Date(nowMs).getUTCFullYear();
   for (let y = year + 1; y >= year - 1; y--) {
     if (!validDate(y, mo, d, h, mi, sec)) continue;
-    const t = utcMs(y, mo, d, h, mi, sec);
+    const t = fromWall(utcMs(y, mo, d, h, mi, sec));
     if (t <= nowMs + DAY_MS) return t;
   }
   return undefined;
@@ -153,7 +177,7 @@ function readZone(s: string, i: number): { offset: number; end: number } | undef
 
 /**
  * `YYYY-MM-DD[T ]HH:MM[:SS][.frac][zone]` and Go's `YYYY/MM/DD HH:MM:SS[.frac]` at `i`.
- * No zone means UTC.
+ * No zone means the local zone (the container's TZ), by default UTC.
  */
 function scanYmd(s: string, i: number, out: Scan): boolean {
   const y = digits(s, i, 4);
@@ -178,14 +202,11 @@ function scanYmd(s: string, i: number, out: Scan): boolean {
   }
   if (!validDate(y, mo, d, h, mi, sec)) return false;
   j = readFraction(s, j, out);
-  let offset = 0;
   const zone = readZone(s, j);
-  if (zone) {
-    offset = zone.offset;
-    j = zone.end;
-  }
+  if (zone) j = zone.end;
   if (isAlnum(s.charCodeAt(j))) return false;
-  out.ms = utcMs(y, mo, d, h, mi, sec) - offset * 60_000;
+  const wall = utcMs(y, mo, d, h, mi, sec);
+  out.ms = zone ? wall - zone.offset * 60_000 : fromWall(wall);
   out.end = j;
   return true;
 }
@@ -205,7 +226,8 @@ function scanClf(s: string, i: number, out: Scan): boolean {
   if (!validDate(y, m + 1, d, h, mi, sec)) return false;
   const j = readFraction(s, i + 20, out);
   const zone = readZone(s, j);
-  out.ms = utcMs(y, m + 1, d, h, mi, sec) - (zone ? zone.offset * 60_000 : 0);
+  const wall = utcMs(y, m + 1, d, h, mi, sec);
+  out.ms = zone ? wall - zone.offset * 60_000 : fromWall(wall);
   out.end = zone ? zone.end : j;
   return true;
 }

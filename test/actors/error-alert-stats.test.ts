@@ -33,7 +33,7 @@ test('counts lines and errors per service; rates; sorted by error count', () => 
 
 test('no lines: rate 0 and nothing listed', () => {
   const sum = new ErrorStats({ retentionMs: HOUR }).summary(T0);
-  assert.equal({ ...sum, window: null }, { total_errors: 0, total_lines: 0, error_rate: 0, window: null, services_with_errors: [], top_exceptions: [] });
+  assert.equal({ ...sum, window: null, precision: null }, { total_errors: 0, total_lines: 0, error_rate: 0, window: null, precision: null, services_with_errors: [], top_exceptions: [] });
 });
 
 test('a since/until window counts only its minutes (Docker time), last_error_at within it', () => {
@@ -66,7 +66,8 @@ test('retention: old entries are ignored and pruned', () => {
   assert.is(sum.total_lines, 1);
   assert.equal(sum.services_with_errors.map((x) => x.service), ['web']);
   assert.is(s.fingerprintCount, 1);
-  assert.equal(sum.top_exceptions.map((t) => t.type), ['Boom now']);
+  assert.equal(sum.top_exceptions.map((t) => t.sample), ['Boom now']);
+  assert.is(sum.top_exceptions[0]!.type, undefined, 'no exception type named: absent');
 });
 
 test('top exceptions: grouped, counted, sorted, with services, first/last seen and a recent sample', () => {
@@ -88,7 +89,7 @@ test('top exceptions: grouped, counted, sorted, with services, first/last seen a
     top.map((t) => ({ ...t, fingerprint: t.fingerprint.length })),
     [
       { fingerprint: 16, type: 'ValueError', sample: "ValueError: invalid literal for int() with base 10: 'q'", count: 3, services: ['api', 'worker'], first_seen: iso(T0), last_seen: iso(T0 + 4) },
-      { fingerprint: 16, type: 'Connection to', sample: 'Connection to 10.0.0.7:5432 timed out after 31s', count: 2, services: ['api', 'db'], first_seen: iso(T0 + 1), last_seen: iso(T0 + 3) },
+      { fingerprint: 16, sample: 'Connection to 10.0.0.7:5432 timed out after 31s', count: 2, services: ['api', 'db'], first_seen: iso(T0 + 1), last_seen: iso(T0 + 3) },
     ],
   );
 });
@@ -147,6 +148,41 @@ test('bucket series: in-order and out-of-order rows, ranges, dropping', () => {
   assert.is(b.vals[b.row(199)], 199);
   b.dropBefore(1000);
   assert.is(b.length, 0);
+});
+
+test('exact windows: whole buckets from counters, the edges from the lines themselves', () => {
+  const s = new ErrorStats({ retentionMs: HOUR });
+  // One line every 10 s over 5 minutes from T0 (a bucket boundary), every third an error.
+  const all = Array.from({ length: 30 }, (_, i) => makeEntry({ service: 'api', dockerMs: T0 + i * 10_000, level: i % 3 === 0 ? Level.ERROR : Level.INFO, message: 'KeyError: k' }));
+  s.record(all, T0 + 5 * MIN);
+  const now = T0 + 5 * MIN;
+  const since = T0 + 25_000; // mid-bucket
+  const until = T0 + 3 * MIN + 5_000; // mid-bucket
+  const ranges = s.edgeRanges(now, since, until);
+  assert.equal(ranges, [{ sinceMs: since, untilMs: T0 + MIN - 1 }, { sinceMs: T0 + 3 * MIN, untilMs: until }]);
+  const edges = all.filter((e) => ranges.some((r) => e.dockerMs >= r.sinceMs && e.dockerMs <= r.untilMs));
+  const exact = s.summary(now, since, until, edges);
+  const expected = all.filter((e) => e.dockerMs >= since && e.dockerMs <= until);
+  assert.is(exact.total_lines, expected.length);
+  assert.is(exact.total_errors, expected.filter((e) => e.level >= Level.ERROR).length);
+  assert.is(exact.top_exceptions[0]!.count, exact.total_errors);
+  assert.equal(exact.precision, { exact: true });
+  // Without the edges: rounded out to whole minutes, and said so.
+  const rounded = s.summary(now, since, until, undefined, 'gone');
+  assert.is(rounded.total_lines, 24);
+  assert.equal(rounded.precision, { exact: false, bucket_seconds: 60, counted: { since: iso(T0), until: iso(T0 + 4 * MIN - 1) }, reason: 'gone' });
+  // Both ends in one bucket: one range; aligned windows need no edges at all.
+  assert.equal(s.edgeRanges(now, T0 + 1000, T0 + 2000), [{ sinceMs: T0 + 1000, untilMs: T0 + 2000 }]);
+  assert.equal(s.edgeRanges(now, T0, T0 + 2 * MIN - 1), []);
+  assert.equal(s.summary(now, T0, T0 + 2 * MIN - 1).precision, { exact: true });
+});
+
+test('top_exceptions.type: an exception type, or absent', () => {
+  const s = new ErrorStats({ retentionMs: HOUR });
+  s.record([makeEntry({ level: Level.ERROR, message: 'ValueError: bad' }), makeEntry({ level: Level.ERROR, message: 'connection refused by upstream' })], T0);
+  const top = s.summary(T0).top_exceptions;
+  assert.equal(top.map((t) => t.type).sort(), ['ValueError', undefined]);
+  assert.not.ok('type' in top.find((t) => t.sample.startsWith('connection'))!);
 });
 
 test.run();

@@ -92,7 +92,7 @@ function discoveryStandIn(status: DiscoveryStatus): ActorFactory<DiscoveryMsg> {
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const sys = new ActorSystem();
   const buffer = sys.spawn<BufferMsg>('buffer', opts.buffer ?? bufferActor({ capacity: opts.capacity ?? 10_000, retentionMs: 24 * HOUR }));
-  const errors = sys.spawn<ErrorAlertMsg>('errors', errorAlertActor({ retentionMs: 24 * HOUR }));
+  const errors = sys.spawn<ErrorAlertMsg>('errors', errorAlertActor({ retentionMs: 24 * HOUR, edges: buffer }));
   const status: DiscoveryStatus = {
     connected: true,
     stalled: [],

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BufferMsg } from '../../http/index.js';
-import { rawExchange, request } from '../support/http-client.js';
+import { parseRaw, rawExchange, request } from '../support/http-client.js';
 import { silent, startHarness, type Harness } from './harness.js';
 
 const test = suite('http errors');
@@ -12,11 +12,6 @@ test.after.each(async () => {
   h = undefined;
 });
 
-/** Status line and parsed JSON body of a raw HTTP answer. */
-function parseRaw(text: string): { status: number; body: any } {
-  const [head = '', body = ''] = text.split('\r\n\r\n');
-  return { status: Number(head.split(' ')[1]), body: JSON.parse(body) };
-}
 
 test('unknown route: 404 JSON', async () => {
   h = await startHarness();

@@ -19,7 +19,8 @@ test('GET /errors/summary: the ErrorSummary as is, for the asked window', async 
   const r = await request(h.port, '/errors/summary?since=1h');
   assert.is(r.status, 200);
   const s = r.body;
-  assert.equal(Object.keys(s).sort(), ['error_rate', 'services_with_errors', 'top_exceptions', 'total_errors', 'total_lines', 'window']);
+  assert.equal(Object.keys(s).sort(), ['error_rate', 'precision', 'services_with_errors', 'top_exceptions', 'total_errors', 'total_lines', 'window']);
+  assert.equal(s.precision, { exact: true });
   assert.is(s.total_lines, 8);
   assert.is(s.total_errors, 3);
   assert.ok(Math.abs(Date.parse(s.window.since) - (now - 3_600_000)) < 5000, s.window.since);

@@ -175,7 +175,7 @@ export function pingDocker(spec: HostSpec, timeoutMs = 2000): Promise<boolean> {
   });
 }
 
-function findExecutable(name: string): string | undefined {
+export function findExecutable(name: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), ...EXTRA_BIN_DIRS];
   for (const d of dirs) {
     const p = path.join(d, name);
@@ -306,7 +306,7 @@ export function logTail(file: string | undefined, lines = 40): string {
 // Tools: dockerd, static busybox (apt-get when missing)
 // ---------------------------------------------------------------------------------------------
 
-function runLogged(cmd: string, args: string[], logFile: string, timeoutMs: number): Promise<number> {
+export function runLogged(cmd: string, args: string[], logFile: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const fd = openSync(logFile, 'a');
     writeFileSync(fd, `\n$ ${cmd} ${args.join(' ')}\n`);

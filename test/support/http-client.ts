@@ -52,6 +52,12 @@ export function rawExchange(port: number, bytes: string, timeoutMs = 2000): Prom
   });
 }
 
+/** Status line and parsed JSON body of a raw HTTP answer (see rawExchange). */
+export function parseRaw(text: string): { status: number; body: any } {
+  const [head = '', body = ''] = text.split('\r\n\r\n');
+  return { status: Number(head.split(' ')[1]), body: JSON.parse(body) };
+}
+
 /** Polls `fn` every few ms until it holds or `timeoutMs` passes. */
 export async function waitFor(fn: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -1,0 +1,83 @@
+import { unhandled, type ActorFactory, type ActorRef } from '../runtime/index.js';
+import { acknowledge, type IngestMsg } from './buffer-protocol.js';
+import { LEVELS, type LevelName } from './parse/log-entry.js';
+import { emptyParseCounts, type ParseCounts } from './parse/pipeline.js';
+
+/** Running totals of one service since the service started. */
+export interface ServiceIngestCounts {
+  /** Entries by level name. */
+  lines: Record<LevelName, number>;
+  /** UTF-8 bytes of the entries' messages. */
+  bytes: number;
+  truncated: number;
+  /** Entries by the parser that read them, and redactions made. */
+  parse: ParseCounts;
+}
+
+export interface IngestCounts {
+  services: Record<string, ServiceIngestCounts>;
+}
+
+/** The metrics sink's protocol: every batch of every follower, and a query of the totals. */
+export type IngestMetricsMsg = IngestMsg | { type: 'counts'; replyTo: ActorRef<IngestCounts> };
+
+/** Services counted by name at most; later ones are counted under OTHER_SERVICE (labels stay bounded). */
+export const MAX_SERVICES = 500;
+export const OTHER_SERVICE = '_other';
+
+function fresh(): ServiceIngestCounts {
+  return { lines: Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<LevelName, number>, bytes: 0, truncated: 0, parse: emptyParseCounts() };
+}
+
+/**
+ * An ingest sink that only counts: lines by service and level, message bytes, truncations, and the
+ * parse outcomes and redactions the followers' pipelines report with each batch. Plain numbers read at
+ * scrape time by the metrics module, so that no actor depends on the metrics library. Counts of a
+ * follower that re-reads after a crash include the lines read again (counters of work done).
+ */
+export function ingestMetricsActor(): ActorFactory<IngestMetricsMsg> {
+  return () => {
+    const services = new Map<string, ServiceIngestCounts>();
+    const countsOf = (service: string): ServiceIngestCounts => {
+      let c = services.get(service);
+      if (!c) {
+        const name = services.size < MAX_SERVICES ? service : OTHER_SERVICE;
+        c = services.get(name) ?? fresh();
+        services.set(name, c);
+      }
+      return c;
+    };
+    return {
+      receive(msg: IngestMetricsMsg) {
+        switch (msg.type) {
+          case 'append': {
+            let last: ServiceIngestCounts | undefined;
+            let lastService = '';
+            for (const e of msg.entries) {
+              if (!last || e.service !== lastService) {
+                last = countsOf(e.service);
+                lastService = e.service;
+              }
+              last.lines[LEVELS[e.level]]++;
+              last.bytes += Buffer.byteLength(e.message, 'utf8');
+              if (e.truncated) last.truncated++;
+            }
+            const p = msg.parse;
+            const first = msg.entries[0];
+            if (p && first) {
+              const c = countsOf(first.service).parse;
+              for (const k of Object.keys(c) as (keyof ParseCounts)[]) c[k] += p[k];
+            }
+            acknowledge(msg);
+            return;
+          }
+          case 'counts':
+            msg.replyTo.tell({ services: Object.fromEntries([...services].map(([k, v]) => [k, { ...v, lines: { ...v.lines }, parse: { ...v.parse } }])) });
+            return;
+          default:
+            unhandled(msg);
+        }
+      },
+    };
+  };
+}

@@ -1,0 +1,279 @@
+/**
+ * The API document (OpenAPI 3.1), as one typed object next to the routes it describes. Tests validate
+ * real responses against its schemas, so the document and the code cannot drift apart: a field added
+ * to a response without being added here fails them (objects are closed with additionalProperties).
+ */
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const rfc3339ms = { type: 'string', format: 'date-time', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' };
+const rfc3339ns = { type: 'string', format: 'date-time', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{9}Z$' };
+const isoTime = { type: 'string', format: 'date-time' };
+const closed = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({ type: 'object', properties, required, additionalProperties: false });
+
+const LEVEL_NAMES = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
+
+const schemas: Record<string, Schema> = {
+  Entry: closed(
+    {
+      seq: { type: 'integer', minimum: 1, description: "The entry's sequence number in the store: its identity, only growing. Absent only for an entry never stored." },
+      timestamp: { ...rfc3339ms, description: "The line's own time when it has one (offset-less times in the container's TZ), else Docker's; RFC 3339 UTC, milliseconds." },
+      service: { type: 'string' },
+      level: { enum: LEVEL_NAMES },
+      message: { type: 'string' },
+      container_id: { type: 'string', pattern: '^[0-9a-f]{1,12}$', description: 'Short (12 hex) container id.' },
+      container_name: { type: 'string' },
+      stream: { enum: ['stdout', 'stderr'] },
+      docker_timestamp: { ...rfc3339ns, description: "Docker's time, nanoseconds; drives order, since/until and cursors." },
+      fields: { type: 'object', description: 'Structured fields of the line (JSON keys, logfmt pairs, named pattern groups), redacted.' },
+      truncated: { const: true },
+    },
+    ['timestamp', 'service', 'level', 'message', 'container_id', 'container_name', 'stream', 'docker_timestamp'],
+  ),
+  LogsPage: closed(
+    {
+      logs: { type: 'array', items: ref('Entry') },
+      count: { type: 'integer', minimum: 0 },
+      total_containers: { type: ['integer', 'null'], description: 'null when the discovery did not answer in time.' },
+      next_cursor: { type: 'string', description: 'Pass as `cursor` for the next page; absent on the last page.' },
+      partial: { const: true, description: 'The scan stopped at its time budget before the page was full; next_cursor continues it.' },
+    },
+    ['logs', 'count', 'total_containers'],
+  ),
+  ErrorSummary: closed({
+    total_errors: { type: 'integer', minimum: 0 },
+    total_lines: { type: 'integer', minimum: 0 },
+    error_rate: { type: 'number', minimum: 0, maximum: 1 },
+    window: closed({ since: isoTime, until: isoTime }),
+    precision: {
+      description: 'exact: counted to the millisecond. Otherwise the window was rounded out to whole buckets; `counted` is the window counted.',
+      oneOf: [
+        closed({ exact: { const: true } }),
+        closed({ exact: { const: false }, bucket_seconds: { type: 'number', exclusiveMinimum: 0 }, counted: closed({ since: isoTime, until: isoTime }), reason: { type: 'string' } }),
+      ],
+    },
+    services_with_errors: {
+      type: 'array',
+      items: closed({
+        service: { type: 'string' },
+        error_count: { type: 'integer', minimum: 1 },
+        line_count: { type: 'integer', minimum: 1 },
+        error_rate: { type: 'number', minimum: 0, maximum: 1 },
+        last_error_at: isoTime,
+      }),
+    },
+    top_exceptions: {
+      type: 'array',
+      maxItems: 20,
+      items: closed(
+        {
+          fingerprint: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+          type: { type: 'string', description: 'Exception type (ValueError, java.lang.IllegalStateException, panic); absent when the messages name none.' },
+          sample: { type: 'string', maxLength: 500 },
+          count: { type: 'integer', minimum: 1 },
+          services: { type: 'array', items: { type: 'string' } },
+          first_seen: isoTime,
+          last_seen: isoTime,
+        },
+        ['fingerprint', 'sample', 'count', 'services', 'first_seen', 'last_seen'],
+      ),
+    },
+  }),
+  Health: closed(
+    {
+      status: { enum: ['healthy', 'degraded'] },
+      containers_monitored: { type: ['integer', 'null'] },
+      docker_connection: { enum: ['connected', 'disconnected'] },
+      log_buffer_size: { type: ['integer', 'null'] },
+      log_buffer_capacity: { type: ['integer', 'null'] },
+      retention_hours: { type: ['number', 'null'] },
+      uptime_seconds: { type: 'integer', minimum: 0 },
+      version: { type: 'string' },
+      actor_restarts: { type: 'integer', minimum: 0 },
+      actor_crashes: { type: 'integer', minimum: 0 },
+      dead_letters: { type: 'integer', minimum: 0 },
+      stalled_followers: {
+        type: 'array',
+        items: closed({ container: { type: 'string' }, container_id: { type: 'string' }, service: { type: 'string' }, waiting_for: { type: 'string' }, since: isoTime, stalls: { type: 'integer', minimum: 0 } }),
+      },
+      parse_rule_errors: {
+        type: 'array',
+        description: 'Containers whose parsing labels (logagg.*) or TZ were refused; they are collected with the defaults. Does not degrade the status.',
+        items: closed({ container: { type: 'string' }, container_id: { type: 'string' }, service: { type: 'string' }, errors: { type: 'array', items: { type: 'string' }, minItems: 1 } }),
+      },
+      dropped_entries: { type: 'integer', minimum: 0 },
+      last_docker_error: { type: 'string' },
+      store: closed(
+        {
+          mode: { enum: ['disk', 'memory'] },
+          state: { enum: ['ok', 'failing'], description: 'failing: writes fail and are retried; entries wait in memory (the status is degraded).' },
+          error: { type: 'string' },
+          path: { type: 'string', description: 'DATA_DIR' },
+          pending_entries: { type: 'integer', minimum: 0, description: 'Accepted entries not yet written to disk.' },
+          entries: { type: 'integer', minimum: 0 },
+          bytes: { type: 'integer', minimum: 0 },
+          oldest: isoTime,
+          last_seq: { type: 'integer', minimum: 0 },
+          committed_seq: { type: 'integer', minimum: 0 },
+          note: { type: 'string' },
+        },
+        ['mode', 'state', 'pending_entries', 'last_seq', 'committed_seq'],
+      ),
+      problems: { type: 'array', items: { type: 'string' } },
+    },
+    [
+      'status',
+      'containers_monitored',
+      'docker_connection',
+      'log_buffer_size',
+      'log_buffer_capacity',
+      'retention_hours',
+      'uptime_seconds',
+      'version',
+      'actor_restarts',
+      'actor_crashes',
+      'dead_letters',
+      'stalled_followers',
+      'parse_rule_errors',
+      'dropped_entries',
+    ],
+  ),
+  Error: closed({ error: { type: 'string' } }),
+  ParamError: closed({ error: { type: 'string' }, parameter: { type: 'string', description: 'The query parameter at fault.' } }),
+  LiveNotice: {
+    oneOf: [closed({ notice: { const: 'dropped' }, count: { type: 'integer', minimum: 1 } }), closed({ notice: { const: 'disconnected' }, reason: { const: 'too slow' } })],
+  },
+};
+
+const q = (name: string, description: string, schema: Schema = { type: 'string' }): Schema => ({ name, in: 'query', required: false, description, schema });
+const timeDesc = (what: string): string => `${what}: a duration before now (30s, 5m, 1h, 1d, 2w; fractions allowed), an ISO-8601 time (UTC without an offset) or epoch seconds; on Docker's timestamp, inclusive.`;
+const params: Record<string, Schema> = {
+  service: q('service', 'A service name, or a comma-separated list.'),
+  level: q('level', 'Minimum severity, any case: trace, debug, info, warn/warning, error, critical/fatal.'),
+  search: q('search', 'Case-insensitive keyword in the message; empty means no filter.'),
+  regex: q('regex', 'A pattern on the message, run in linear time; (?i) prefix for case-insensitive; backreferences and lookaround are refused (400).'),
+  container: q('container', 'A container id prefix or a container name.'),
+  stream: q('stream', 'stdout or stderr.', { enum: ['stdout', 'stderr'] }),
+  since: q('since', timeDesc('Start of the window')),
+  until: q('until', timeDesc('End of the window')),
+  limit: q('limit', 'Entries per page (default DEFAULT_LOG_LIMIT); larger values are lowered to MAX_LOG_LIMIT.', { type: 'integer', minimum: 1 }),
+  order: q('order', 'desc (default, newest first) or asc.', { enum: ['asc', 'desc'] }),
+  cursor: q('cursor', 'The next_cursor of the previous page.'),
+  tail: q('tail', 'First the last N matching stored entries, then live ones (default 0; clamped to MAX_LOG_LIMIT).', { type: 'integer', minimum: 0 }),
+  token: q('token', 'The API token, for clients that cannot set headers (browser WebSocket and EventSource). Only on this route.'),
+};
+const filterParams = ['service', 'level', 'search', 'regex', 'container', 'stream'];
+const paramRef = (name: string): Schema => ({ $ref: `#/components/parameters/${name}` });
+
+const json = (schema: Schema): Schema => ({ content: { 'application/json': { schema } } });
+const error = (description: string, schema = 'Error'): Schema => ({ description, ...json(ref(schema)) });
+const errors = {
+  '400': error('A query parameter was refused; `parameter` names it and the message says what is accepted. Also a malformed request.', 'ParamError'),
+  '401': { ...error('Missing or invalid bearer token (when API_TOKEN is set).'), headers: { 'WWW-Authenticate': { schema: { type: 'string' } } } },
+  '404': error('No such route.'),
+  '405': { ...error('Only GET (and OPTIONS) are allowed.'), headers: { Allow: { schema: { type: 'string' } } } },
+  '414': error('Request target longer than 8 KiB.'),
+  '431': error('Request head larger than 16 KiB.'),
+  '500': error('Internal error; details are in the service log, never in the answer.'),
+  '503': { ...error('An actor is overloaded or not running.'), headers: { 'Retry-After': { schema: { type: 'string' } } } },
+  '504': error('An actor did not answer in time.'),
+};
+const pick = (...codes: (keyof typeof errors)[]): Record<string, Schema> => Object.fromEntries(codes.map((c) => [c, errors[c]]));
+const commonErrors = pick('401', '404', '405', '414', '431', '500', '503', '504');
+
+const logsParams = [...filterParams, 'since', 'until', 'limit', 'order', 'cursor'].map(paramRef);
+
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'logagg',
+    version: '0.1.0',
+    description:
+      'Log aggregator for the containers on a Docker host. With API_TOKEN set, every route but /health needs `Authorization: Bearer <token>`. Every error is JSON. Times: `timestamp` RFC 3339 UTC with milliseconds, `docker_timestamp` with nanoseconds.',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  paths: {
+    '/logs': {
+      get: {
+        operationId: 'getLogs',
+        summary: 'A page of stored entries, newest first by default.',
+        parameters: logsParams,
+        responses: { '200': { description: 'A page.', ...json(ref('LogsPage')) }, ...pick('400'), ...commonErrors },
+      },
+    },
+    '/logs/service/{name}': {
+      get: {
+        operationId: 'getServiceLogs',
+        summary: 'As /logs for one service (the path wins over any `service` parameter).',
+        parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }, ...logsParams.filter((p) => p.$ref !== '#/components/parameters/service')],
+        responses: { '200': { description: 'A page.', ...json(ref('LogsPage')) }, ...pick('400'), ...commonErrors },
+      },
+    },
+    '/logs/stream': {
+      get: {
+        operationId: 'streamLogs',
+        summary: 'Live tail: WebSocket (Upgrade: websocket), Server-Sent Events (Accept: text/event-stream), else newline-delimited JSON.',
+        description:
+          'One JSON value per WebSocket message, NDJSON line or SSE `data:` event: an Entry, or a LiveNotice (`dropped` once a slow client catches up; `disconnected` before a stalled stream ends; WebSocket closes with 1008 "too slow" instead). SSE sends a `: keepalive` comment every 15 s. Invalid parameters refuse the upgrade or the stream with 400; the status is decided before the stream starts. Stream responses carry `Connection: close`.',
+        parameters: [...filterParams, 'tail', 'token'].map(paramRef),
+        responses: {
+          '101': { description: 'Switching to the WebSocket protocol; each message is an Entry or a LiveNotice.' },
+          '200': {
+            description: 'The stream.',
+            content: {
+              'application/x-ndjson': { schema: { oneOf: [ref('Entry'), ref('LiveNotice')] } },
+              'text/event-stream': { schema: { type: 'string', description: '`data: <Entry or LiveNotice JSON>` events.' } },
+            },
+          },
+          '403': error('A browser WebSocket from an origin not allowed by CORS_ORIGINS.'),
+          ...pick('400'),
+          ...commonErrors,
+        },
+      },
+    },
+    '/errors/summary': {
+      get: {
+        operationId: 'getErrorSummary',
+        summary: 'Error counts per service and the most frequent exceptions within the window (default: the whole retention).',
+        parameters: ['since', 'until'].map(paramRef),
+        responses: { '200': { description: 'The summary.', ...json(ref('ErrorSummary')) }, ...pick('400'), ...commonErrors },
+      },
+    },
+    '/health': {
+      get: {
+        operationId: 'getHealth',
+        summary: 'State of the service; no token needed.',
+        security: [],
+        responses: {
+          '200': { description: 'Healthy.', ...json(ref('Health')) },
+          '503': { description: 'Degraded (Docker unreachable, an actor not answering, a stalled follower); still served.', ...json(ref('Health')) },
+          ...pick('404', '405', '414', '431', '500'),
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'getMetrics',
+        summary: 'Prometheus text exposition (version 0.0.4).',
+        responses: { '200': { description: 'The metrics.', content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } } }, ...commonErrors },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'getOpenApi',
+        summary: 'This document.',
+        responses: { '200': { description: 'The OpenAPI 3.1 document.', ...json({ type: 'object' }) }, ...commonErrors },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API_TOKEN; Prometheus sends it with `authorization: {credentials: …}`.' } },
+    parameters: params,
+    schemas,
+  },
+} as const;
+
+/** The document's schemas, for validating responses (tests). */
+export const OPENAPI_SCHEMAS = schemas;
