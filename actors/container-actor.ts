@@ -7,7 +7,8 @@ import { serviceName, type ContainerInfo } from './container-info.js';
 import { msToSince } from './docker/docker-timestamp.js';
 import { openLogStream, statusOf } from './docker/docker-client.js';
 import { LineAssembler, type AssembledLine } from './docker/line-assembler.js';
-import { ResumeCursor } from './docker/resume-cursor.js';
+import { ResumeCursor, type CursorPositions } from './docker/resume-cursor.js';
+import type { StreamName } from './parse/log-entry.js';
 import { watchStream } from './docker/watch-stream.js';
 import { EntryBatcher } from './docker/entry-batcher.js';
 import { compileRule, createLinePipeline, resolveTimeZone, ruleFor, type LinePipeline, type PipelineOptions, type RuleSource } from './parse/index.js';
@@ -103,6 +104,7 @@ const DIE_GRACE_MS = 5000;
 const DESTROY_GRACE_MS = 10_000;
 const RETRY_BACKOFF = { ...DEFAULT_BACKOFF, baseMs: 500, maxMs: 30_000 };
 const DOCKER_TIMEOUT_MS = 30_000;
+const STREAMS: StreamName[] = ['stdout', 'stderr'];
 
 /** Stream generations are unique across incarnations, so that chunks queued for a crashed one are never taken for a new stream's. */
 let streamGen = 0;
@@ -136,6 +138,12 @@ class ContainerActor {
   /** The stream that just ended was the read-again after the container stopped. */
   private verified = false;
   private queuedChunks = 0;
+  /**
+   * Per stream, the position of the last message that is in an entry: what the store may commit as
+   * this container's cursor. Lines held in the trace joiner or as 16 KiB pieces are past it, so a
+   * crash re-reads them instead of losing them, and nothing already stored is read twice.
+   */
+  private covered: CursorPositions = {};
   /** Sinks that have acknowledged a batch of this incarnation; once all have, progress is reported (once), clearing an earlier stall. */
   private readonly answered = new Set<string>();
   private progressed = false;
@@ -152,7 +160,7 @@ class ContainerActor {
     this.ruleErrors = [...rule.errors];
     this.pipeline = createLinePipeline({ ...deps.pipeline, rule });
     const clock = ctx.clock;
-    this.batcher = new EntryBatcher(this.info, deps.sinks, deps.batchSize, ctx.self, () => ({ containerId: this.info.id, positions: this.cursor.positions }), () => clock.now(), () => this.pipeline.counts());
+    this.batcher = new EntryBatcher(this.info, deps.sinks, deps.batchSize, ctx.self, () => ({ containerId: this.info.id, positions: { ...this.covered } }), () => clock.now(), () => this.pipeline.counts());
   }
 
   /** Times without an offset are read in the container's TZ (an IANA name), else UTC. */
@@ -221,6 +229,7 @@ class ContainerActor {
     if (this.stopped) return;
     if (stored) {
       this.cursor = new ResumeCursor(stored.positions);
+      this.covered = { ...stored.positions };
       return void (await this.openStream('follow'));
     }
     this.setState('backfilling');
@@ -244,6 +253,7 @@ class ContainerActor {
     // Only whole lines: an unfinished TTY message was not counted by the cursor and is read again on resume.
     this.assembler?.flushPieces();
     this.batcher.add(this.pipeline.flush());
+    if (this.assembler) this.noteCovered();
     // No ack: this incarnation will not be there to receive it.
     this.batcher.send(false);
   }
@@ -276,6 +286,7 @@ class ContainerActor {
         return this.stallCheck();
       case 'multilineDue':
         this.batcher.add(this.pipeline.flushDue(this.ctx.clock.now()));
+        this.noteCovered();
         this.afterInput();
         return;
       case 'started':
@@ -423,6 +434,7 @@ class ContainerActor {
   private finishLines(): void {
     this.assembler.finish();
     this.batcher.add(this.pipeline.flush());
+    this.noteCovered();
     this.batcher.send();
   }
 
@@ -434,6 +446,17 @@ class ContainerActor {
   private onLine(line: AssembledLine): void {
     if (line.truncated) this.batcher.truncated(line.ts);
     this.batcher.add(this.pipeline.push(line.stream, line.text, line.ts, this.ctx.clock.now()));
+    this.noteCovered(line.stream);
+    if (this.batcher.full) this.batcher.send();
+  }
+
+  /** A stream holding nothing back is covered up to its last message (see `covered`). */
+  private noteCovered(only?: StreamName): void {
+    for (const s of only ? [only] : STREAMS) {
+      if (this.assembler.holds(s) || this.pipeline.holds(s)) continue;
+      const p = this.cursor.positionOf(s);
+      if (p) this.covered[s] = p;
+    }
   }
 
   private afterInput(): void {

@@ -69,8 +69,12 @@ export class EntryBatcher {
       };
       if (o.truncated || (this.truncatedTs.size > 0 && this.truncatedTs.delete(o.dockerTs))) entry.truncated = true;
       this.batch.push(entry);
-      if (this.batch.length >= this.batchSize) this.send();
     }
+  }
+
+  /** BATCH_SIZE reached: the follower sends once its covered cursor includes what was added. */
+  get full(): boolean {
+    return this.batch.length >= this.batchSize;
   }
 
   /** Sends what is batched to every sink; without `acked` (the follower is stopping) no ack is asked for. */

@@ -88,6 +88,11 @@ export class LineAssembler {
     this.carry = undefined;
   }
 
+  /** True while pieces of a line of `stream` split at 16 KiB wait for the rest: counted by the cursor, in no entry yet. */
+  holds(stream: StreamName): boolean {
+    return this.pending[stream] !== undefined;
+  }
+
   /** Emits the lines whose 16 KiB pieces are pending (they were counted by the cursor), e.g. at shutdown. */
   flushPieces(): void {
     this.flushPending('stdout');

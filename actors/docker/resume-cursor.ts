@@ -35,6 +35,11 @@ export class ResumeCursor {
     return out;
   }
 
+  /** A copy of one stream's position, or undefined before anything was seen on it. */
+  positionOf(stream: StreamName): StreamPosition | undefined {
+    return this.at[stream].ts ? { ...this.at[stream] } : undefined;
+  }
+
   /** The latest Docker timestamp seen on either stream ('' before anything). */
   get ts(): string {
     return this.at.stdout.ts > this.at.stderr.ts ? this.at.stdout.ts : this.at.stderr.ts;

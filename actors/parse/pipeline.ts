@@ -44,6 +44,8 @@ export interface LinePipeline {
   flushDue(nowMs: number): PipelineOutput[];
   /** Everything held (stream end, shutdown). */
   flush(): PipelineOutput[];
+  /** True while lines of `stream` are held back (a trace in progress): no entry covers them yet. */
+  holds(stream: StreamName): boolean;
   /** The earliest time flushDue() has something to return, or undefined. */
   nextDeadline(): number | undefined;
   /** The container's zone, once known (its TZ comes with the inspect that follows the pipeline's creation). */
@@ -129,6 +131,7 @@ export function createLinePipeline(opts: PipelineOptions = {}): LinePipeline {
   }
 
   return {
+    holds: (stream) => joiners[stream].pending,
     push(stream, text, dockerTs, nowMs) {
       lastNow = nowMs;
       return convert(stream, joiners[stream].push(text, dockerTs, nowMs), nowMs, []);

@@ -9,6 +9,8 @@ import type { JoinedLine, MultilineOptions } from './multiline.js';
 
 /** What the pipeline needs of a joiner. */
 export interface LineJoiner {
+  /** True while lines are held back waiting for what follows. */
+  readonly pending: boolean;
   push(text: string, dockerTs: string, nowMs: number): JoinedLine[];
   flushDue(nowMs: number): JoinedLine[];
   flush(): JoinedLine[];
@@ -31,6 +33,10 @@ export class StartPatternJoiner implements LineJoiner {
     this.quietMs = opts.quietMs ?? 300;
     this.maxLines = Math.max(1, opts.maxLines ?? 500);
     this.maxBytes = opts.maxBytes ?? Infinity;
+  }
+
+  get pending(): boolean {
+    return this.lines.length > 0;
   }
 
   nextDeadline(): number | undefined {
