@@ -1,5 +1,5 @@
 import { PermanentFailure, backoffDelay, DEFAULT_BACKOFF, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
-import { acknowledge, type CollectCursor, type CursorQuery, type FilterError, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
+import { acknowledge, type AppendAck, type CollectCursor, type CursorQuery, type FilterError, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
 import { compileFilter, isFilterError } from './buffer/log-filter.js';
 import { decodeCursor, encodeCursor } from './buffer/query-cursor.js';
 import { splitIso } from './buffer/iso-nanos.js';
@@ -43,6 +43,7 @@ type Internal =
   | { type: 'retentionDone'; result?: RetentionResult; error?: StoreError }
   | { type: 'statsDone'; stats?: StoreStats }
   | { type: 'rebuildDue'; afterSeq: number; upToSeq: number }
+  | AppendAck
   | { type: 'queryDone'; replyTo: ActorRef<QueryReply>; result?: StoreQueryResult; error?: StoreError; query: LogQuery };
 
 export interface StoreOptions {
@@ -73,7 +74,7 @@ interface Batch {
 
 const WRITE_MAX_ENTRIES = 5000;
 const RETENTION_BATCH = 5000;
-const REBUILD_CHUNK = 5000;
+const REBUILD_CHUNK = 2000;
 const RETRY = { ...DEFAULT_BACKOFF, baseMs: 500, maxMs: 30_000 };
 const fail = (parameter: string, error: string): FilterError => ({ ok: false, parameter, error });
 
@@ -105,6 +106,8 @@ class StoreActor {
   private failures = 0;
   private stats: StoreStats | undefined;
   private retentionRunning = false;
+  private rebuildNext: Extract<Internal, { type: 'rebuildDue' }> | undefined;
+  private rebuildWaiting = 0;
   private opened = false;
 
   constructor(
@@ -185,6 +188,13 @@ class StoreActor {
         return this.retentionDone(msg.result, msg.error);
       case 'rebuildDue':
         return this.rebuild(msg.afterSeq, msg.upToSeq);
+      case 'appended':
+        // The statistics took a chunk of the rebuild: the next one is read only now, so at most one is in memory.
+        if (this.rebuildNext && --this.rebuildWaiting === 0) {
+          this.ctx.self.tell(this.rebuildNext);
+          this.rebuildNext = undefined;
+        }
+        return;
       default:
         unhandled(msg);
     }
@@ -391,9 +401,16 @@ class StoreActor {
       return serviceLog(4, `store: error statistics not rebuilt from disk: ${(error as Error).message}`);
     }
     const mine = chunk.filter((e) => e.seq <= upToSeq);
-    if (mine.length > 0) for (const d of this.opts.rebuildTo ?? []) d.tell({ type: 'append', entries: mine });
     const last = chunk[chunk.length - 1];
-    if (last && last.seq < upToSeq && chunk.length === REBUILD_CHUNK) this.ctx.self.tell({ type: 'rebuildDue', afterSeq: last.seq, upToSeq });
+    const next = last && last.seq < upToSeq && chunk.length === REBUILD_CHUNK ? ({ type: 'rebuildDue', afterSeq: last.seq, upToSeq } as const) : undefined;
+    const to = mine.length > 0 ? (this.opts.rebuildTo ?? []) : [];
+    if (to.length === 0) {
+      if (next) this.ctx.self.tell(next);
+      return;
+    }
+    this.rebuildNext = next;
+    this.rebuildWaiting = to.length;
+    for (const d of to) d.tell({ type: 'append', entries: mine, ack: this.ctx.self as ActorRef<AppendAck>, sink: 'rebuild' });
   }
 
   private health(): StoreHealth {

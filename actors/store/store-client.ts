@@ -24,7 +24,7 @@ export class StoreClient {
   private dead: Error | undefined;
 
   constructor() {
-    this.worker = new Worker(new URL('./store-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 48 } });
+    this.worker = new Worker(new URL('./store-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 } });
     this.worker.on('message', (reply: StoreReply) => {
       const w = this.waiting.get(reply.id);
       if (!w) return;

@@ -53,6 +53,11 @@ function nanosOf(dockerMs: number, dockerTs: string): bigint {
 const MAX_MS = 9_000_000_000_000;
 const msToNanos = (ms: number, subNs = 0): bigint => BigInt(Math.floor(Math.max(-MAX_MS, Math.min(MAX_MS, ms)))) * NS_PER_MS + BigInt(subNs);
 
+/** True when a message test must run in JS: a regex, or a keyword LIKE cannot match case-insensitively. */
+function regexOrUnicode(regex: string | undefined, keyword: string | undefined, likeable: boolean): boolean {
+  return Boolean(regex) || (Boolean(keyword) && !likeable);
+}
+
 /** A code SQLite gives to a file it cannot use as a database. */
 export function isCorruption(code: string | undefined): boolean {
   return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || (code?.startsWith('SQLITE_CORRUPT') ?? false);
@@ -231,21 +236,36 @@ export class StoreDb {
       where.push(desc ? '(t < ? OR (t = ? AND seq < ?))' : '(t > ? OR (t = ? AND seq > ?))');
       params.push(t, t, q.after.seq);
     }
+    let sources: number[] | undefined;
     if (q.services?.length || q.container) {
-      const ids = [...this.sourcesById.values()].filter((s) => filter.matchesSource(s)).map((s) => s.id);
-      if (ids.length === 0) return { entries: [], more: false, partial: false };
-      where.push(`source IN (${ids.join(',')})`);
+      sources = [...this.sourcesById.values()].filter((s) => filter.matchesSource(s)).map((s) => s.id);
+      if (sources.length === 0) return { entries: [], more: false, partial: false };
     }
     // Literals, not parameters, so that the planner can use the partial index of WARNING and above.
     if (filter.minLevel > 0) where.push(`level >= ${filter.minLevel}`);
     if (filter.stream) where.push(`(flags & ${F_STDERR}) = ${filter.stream === 'stderr' ? F_STDERR : 0}`);
     const keyword = q.search;
-    if (keyword && /^[\x20-\x7e]+$/.test(keyword)) {
+    const likeable = keyword !== undefined && /^[\x20-\x7e]+$/.test(keyword);
+    if (keyword && likeable) {
       where.push(`message LIKE ? ESCAPE '\\'`);
       params.push(`%${keyword.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
     }
     const dir = desc ? 'DESC' : 'ASC';
-    const sql = `SELECT seq, source, level, flags, docker_ts, time, message, fields FROM entries WHERE ${where.join(' AND ')} ORDER BY t ${dir}, seq ${dir}`;
+    const cols = 'seq, source, level, flags, docker_ts, time, message, fields, t';
+    const order = `ORDER BY t ${dir}, seq ${dir}`;
+    // Everything is decided in SQL: one page per source, each read in order from (source, t) and
+    // merged, instead of sorting every line of a service. A regex (or a non-ASCII keyword) is tested
+    // here, so the sources are scanned together with the limit applied after the test.
+    const inSql = !(regexOrUnicode(q.regex, keyword, likeable));
+    let sql: string;
+    if (sources && sources.length > 1 && inSql) {
+      const one = `SELECT * FROM (SELECT ${cols} FROM entries WHERE source = ? AND ${where.join(' AND ')} ${order} LIMIT ${q.limit + 1})`;
+      sql = `${sources.map(() => one).join(' UNION ALL ')} ${order} LIMIT ${q.limit + 1}`;
+      params.splice(0, params.length, ...sources.flatMap((id) => [id, ...params]));
+    } else {
+      if (sources) where.push(sources.length === 1 ? `source = ${sources[0]}` : `source IN (${sources.join(',')})`);
+      sql = `SELECT ${cols} FROM entries WHERE ${where.join(' AND ')} ${order}${inSql ? ` LIMIT ${q.limit + 1}` : ''}`;
+    }
     const deadline = Date.now() + q.budgetMs;
     const entries: StoredEntry[] = [];
     let rows = 0;
@@ -267,9 +287,12 @@ export class StoreDb {
     return { entries, more, partial };
   }
 
-  /** Entries after `afterSeq` with Docker time from `sinceMs`, in seq order, without their fields: for rebuilding statistics. */
+  /**
+   * Entries after `afterSeq` with Docker time from `sinceMs`, in seq order, for rebuilding the error
+   * statistics: without fields, and without the message below ERROR (only errors are grouped by text).
+   */
   scan(afterSeq: number, sinceMs: number, limit: number): StoredEntry[] {
-    const rows = this.statement('SELECT seq, source, level, flags, docker_ts, time, message, NULL AS fields FROM entries WHERE seq > ? AND t >= ? ORDER BY seq LIMIT ?').all(afterSeq, msToNanos(sinceMs), limit) as Row[];
+    const rows = this.statement(`SELECT seq, source, level, flags, docker_ts, NULL AS time, CASE WHEN level >= 4 THEN message ELSE '' END AS message, NULL AS fields FROM entries WHERE seq > ? AND t >= ? ORDER BY seq LIMIT ?`).all(afterSeq, msToNanos(sinceMs), limit) as Row[];
     return rows.map((r) => this.entryOf(r, false));
   }
 

@@ -3,7 +3,8 @@
  * latency without the bench's own event loop in the way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -115,6 +116,8 @@ export async function stopAllServices(graceMs = 5000): Promise<void> {
 /** Starts `node dist/main.js` and waits for /health to answer 200. */
 export async function startServiceProcess(opts: ServiceProcessOptions): Promise<ServiceProcess> {
   const port = await freePort();
+  // Each service its own store (removed when it stops), never the repository's ./data.
+  const ownDataDir = opts.env?.DATA_DIR === undefined ? mkdtempSync(path.join(os.tmpdir(), 'logagg-bench-data-')) : undefined;
   // The same V8 flags as `npm start` (and the Dockerfile), so that RSS is measured as it runs.
   const flags = [...startFlags(), ...(opts.nodeFlags ?? [])];
   if (opts.cpuProfDir) flags.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
@@ -126,6 +129,7 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
     MAX_LOG_BUFFER: String(opts.maxLogBuffer),
     INCLUDE_CONTAINERS: opts.include,
     LOG_LEVEL: 'WARNING',
+    ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
     ...(opts.env ?? {}),
   };
   delete env.NODE_OPTIONS;
@@ -150,11 +154,15 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
 
   const stop = async (graceMs = 15_000): Promise<void> => {
     running.delete(handle);
-    if (exited) return;
+    if (exited) {
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+      return;
+    }
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await gone;
     clearTimeout(timer);
+    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
   };
 
   // Filled in below; registered at once so that an interrupt during startup still ends the process.
