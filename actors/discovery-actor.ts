@@ -43,6 +43,8 @@ export interface DiscoveryStatus {
   lastError?: string;
   /** Times the events stream was (re)established. */
   connects: number;
+  /** Messages every follower so far dropped because the engine had sent them already. */
+  repeatsDropped: number;
   containers: ContainerStatus[];
 }
 
@@ -92,6 +94,7 @@ class DiscoveryActor {
   private connected = false;
   private lastError: string | undefined;
   private connects = 0;
+  private repeatsDropped = 0;
   private attempt = 0;
   private gen = 0;
   private stream: Readable | undefined;
@@ -136,6 +139,9 @@ class DiscoveryActor {
         serviceLog(4, `follower of ${k.info.name} stalled (${k.stall.stalls}× in a row): waiting for ${msg.waitingFor} since ${new Date(k.stall.since).toISOString()}; restarting it`);
         return;
       }
+      case 'followerRepeats':
+        this.repeatsDropped += msg.count;
+        return;
       case 'followerProgress': {
         const k = this.known.get(msg.id);
         if (k?.stall) {
@@ -152,6 +158,7 @@ class DiscoveryActor {
             .map((k) => ({ id: k.info.id, name: k.info.name, service: k.info.service, ...k.stall! })),
           lastError: this.lastError,
           connects: this.connects,
+          repeatsDropped: this.repeatsDropped,
           containers: [...this.known.values()].map((k) => ({
             id: k.info.id,
             name: k.info.name,

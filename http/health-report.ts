@@ -19,6 +19,8 @@ export interface HealthReport {
   stalled_followers: { container: string; container_id: string; service: string; waiting_for: string; since: string; stalls: number }[];
   /** Entries dropped for slow live clients plus messages lost to full mailboxes (not buffer evictions). */
   dropped_entries: number;
+  /** Messages the engine sent twice (json-file rotation) that followers recognised and dropped; null when discovery did not answer. */
+  repeats_dropped: number | null;
   last_docker_error?: string;
   problems?: string[];
 }
@@ -66,6 +68,7 @@ export function healthReport(h: HealthInputs): HealthReport {
     dead_letters: h.runtime.deadLetters,
     stalled_followers: stalled,
     dropped_entries: h.liveDropped + h.runtime.overflows,
+    repeats_dropped: h.discovery?.repeatsDropped ?? null,
   };
   if (h.discovery?.lastError) report.last_docker_error = h.discovery.lastError;
   if (h.problems.length) report.problems = h.problems;
