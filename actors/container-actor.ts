@@ -4,13 +4,14 @@ import type { Readable } from 'node:stream';
 import { ask, backoffDelay, DEFAULT_BACKOFF, PermanentFailure, unhandled, withTimeout, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
 import type { AppendAck, CollectCursor, CursorQuery, IngestSink } from './buffer-protocol.js';
 import { serviceName, type ContainerInfo } from './container-info.js';
-import { msToSince } from './docker/docker-timestamp.js';
+import { dockerTsToSince, msToSince } from './docker/docker-timestamp.js';
 import { openLogStream, statusOf } from './docker/docker-client.js';
 import { LineAssembler, type AssembledLine } from './docker/line-assembler.js';
 import { ResumeCursor } from './docker/resume-cursor.js';
 import { RepeatFilter } from './docker/repeat-filter.js';
 import { watchStream } from './docker/watch-stream.js';
 import { EntryBatcher } from './docker/entry-batcher.js';
+import { serviceLog } from './service-log.js';
 import { createLinePipeline, type LinePipeline, type PipelineOptions } from './parse/index.js';
 
 /** What the DiscoveryActor tells a container's follower. */
@@ -118,6 +119,9 @@ class ContainerActor {
   /** One per incarnation: the engine repeats what this incarnation was sent; across incarnations the cursor decides. */
   private readonly repeats = new RepeatFilter();
   private repeatsReported = 0;
+  /** The current stream re-reads from the memory's earliest stamp: the memory, not the cursor, decides what is new. */
+  private recheck = false;
+  private recoveredLogged = 0;
   private readonly pipeline: LinePipeline;
   private readonly batcher: EntryBatcher;
   private tty = false;
@@ -191,7 +195,8 @@ class ContainerActor {
       this.assembler = new LineAssembler({
         tty: this.tty,
         maxLineBytes: this.deps.maxLineBytes,
-        accept: (ts, stream, bytes, complete) => this.cursor.accept(ts, stream, () => this.repeats.repeated(stream, ts, bytes, complete)),
+        accept: (ts, stream, bytes, complete) =>
+          this.cursor.accept(ts, stream, () => (this.recheck ? this.repeats.known(stream, ts, bytes, complete) : this.repeats.repeated(stream, ts, bytes, complete))),
         onLine: (line) => this.onLine(line),
         onEngineError: (text) => this.setError(`engine: ${text}`),
       });
@@ -204,6 +209,7 @@ class ContainerActor {
     if (this.stopped) return;
     if (stored) {
       this.cursor = new ResumeCursor(stored.positions);
+      this.repeats.collectedUpTo(stored.positions);
       return void (await this.openStream('follow'));
     }
     this.setState('backfilling');
@@ -302,19 +308,20 @@ class ContainerActor {
     }
   }
 
-  private async openStream(mode: 'backfill' | 'follow'): Promise<void> {
+  private async openStream(mode: 'backfill' | 'follow', recheckFrom?: string): Promise<void> {
     this.stream?.destroy();
     this.stream = undefined;
     const gen = (this.gen = ++streamGen);
     this.mode = mode;
-    this.cursor.reopen();
+    this.recheck = recheckFrom !== undefined;
+    this.cursor.reopen(!this.recheck);
     const cutoff = msToSince(this.ctx.clock.now() - this.deps.retentionMs);
     let stream: Readable;
     try {
       const opening =
         mode === 'backfill'
           ? openLogStream(this.deps.docker, this.info.id, { follow: false, since: cutoff, ...(this.deps.backfillTail !== undefined ? { tail: this.deps.backfillTail } : {}) })
-          : openLogStream(this.deps.docker, this.info.id, { follow: true, since: this.cursor.since ?? cutoff });
+          : openLogStream(this.deps.docker, this.info.id, { follow: true, since: recheckFrom !== undefined ? dockerTsToSince(recheckFrom) : (this.cursor.since ?? cutoff) });
       stream = await this.engine(opening, 'logs').catch((error: unknown) => {
         void opening.then((late) => late.destroy(), () => undefined);
         throw error;
@@ -341,6 +348,11 @@ class ContainerActor {
 
   private async streamEnded(error: unknown): Promise<void> {
     this.ctx.cancelTimer('dieGrace');
+    if (this.recheck && this.repeats.recovered > this.recoveredLogged) {
+      serviceLog(3, `follower of ${this.info.name}: ${this.repeats.recovered - this.recoveredLogged} line(s) the engine's follow stream skipped were read again`);
+      this.recoveredLogged = this.repeats.recovered;
+    }
+    this.recheck = false;
     this.stream = undefined;
     this.assembler.streamEnded();
     this.batcher.send();
@@ -382,10 +394,12 @@ class ContainerActor {
     if (!running) {
       // Docker 20.10's json-file reader can end a follow stream at the size the file had when the
       // request came in, if the container exits before that part was sent: what was written in
-      // between never comes on that stream. One more read from the cursor collects it, once.
+      // between never comes on that stream; and around a rotation its follow can skip messages.
+      // One more read, from the earliest message the repeat memory holds (else from the cursor),
+      // collects both, once.
       if (!this.verified) {
         this.verified = true;
-        return this.openStream('follow');
+        return this.openStream('follow', this.repeats.recheckFrom());
       }
       this.verified = false;
       this.finishLines();

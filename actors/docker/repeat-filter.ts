@@ -23,6 +23,10 @@ import type { StreamName } from '../parse/log-entry.js';
  * Within a split line, a piece identical to an earlier piece of the line is the engine's repeat
  * (counting starts afresh there too), unless the piece repeats itself with a period that divides
  * 16 KiB (a run of one character, a short pattern): only such content gives a line equal pieces.
+ *
+ * The same memory serves a re-read: 20.10's follow can also skip messages around a rotation
+ * (it reopens the file by name, missing a file rotated away meanwhile). Read again from the oldest
+ * remembered stamp, what the memory does not hold is a message the follow stream never delivered.
  */
 
 /** Accepted messages remembered per stream: repeats were measured up to ~150 messages back (see README). */
@@ -42,6 +46,8 @@ class Memory {
   private readonly ring: string[];
   private readonly index = new Map<string, number>();
   private next = 0;
+  /** The latest stamp of a message no longer remembered (evicted, or collected by an earlier follower). */
+  floor = '';
   readonly run: Run = { ts: '', seen: new Map(), closed: false, pieces: 0 };
 
   constructor(private readonly capacity: number) {
@@ -58,8 +64,19 @@ class Memory {
     const slot = this.next % this.capacity;
     const old = this.ring[slot];
     if (old !== undefined && this.index.get(old) === this.next - this.capacity) this.index.delete(old);
+    if (old !== undefined && old.slice(0, 30) > this.floor) this.floor = old.slice(0, 30);
     this.ring[slot] = key;
     this.index.set(key, this.next++);
+  }
+
+  /** The earliest stamp remembered, or undefined when nothing is. */
+  earliest(): string | undefined {
+    let min: string | undefined;
+    for (const key of this.index.keys()) {
+      const ts = key.slice(0, 30);
+      if (min === undefined || ts < min) min = ts;
+    }
+    return min;
   }
 }
 
@@ -88,6 +105,8 @@ export class RepeatFilter {
   private fineClock = false;
   /** Messages dropped as repeats. */
   dropped = 0;
+  /** Messages a re-read found that the follow stream had skipped. */
+  recovered = 0;
   /** The farthest back (in accepted messages of its stream) a dropped repeat's original was. */
   farthest = 0;
 
@@ -100,6 +119,47 @@ export class RepeatFilter {
    * a line). True: it repeats one already accepted, drop it. False: it is new and now remembered.
    */
   repeated(stream: StreamName, ts: string, bytes: Uint8Array, complete: boolean): boolean {
+    const { m, key } = this.key(stream, ts, bytes, complete);
+    const age = m.age(key);
+    if (age > 0) {
+      this.dropped++;
+      if (age > this.farthest) this.farthest = age;
+      return true;
+    }
+    m.add(key);
+    return false;
+  }
+
+  /** The messages collected before this filter existed, up to these stamps: a re-read cannot tell them from missed ones. */
+  collectedUpTo(positions: Partial<Record<StreamName, { ts: string }>>): void {
+    for (const s of ['stdout', 'stderr'] as const) {
+      const ts = positions[s]?.ts;
+      if (ts && ts > this.memory[s].floor) this.memory[s].floor = ts;
+    }
+  }
+
+  /** Where a re-read checked against the memory starts: the earliest stamp remembered on either stream. */
+  recheckFrom(): string | undefined {
+    const a = this.memory.stdout.earliest();
+    const b = this.memory.stderr.earliest();
+    return a === undefined ? b : b === undefined || a < b ? a : b;
+  }
+
+  /**
+   * The re-read's counterpart of `repeated`: true for a message collected already (or at or before
+   * the stamp where the memory ends, which cannot be told); false for one the follow stream missed,
+   * now remembered and counted in `recovered`.
+   */
+  known(stream: StreamName, ts: string, bytes: Uint8Array, complete: boolean): boolean {
+    const { m, key } = this.key(stream, ts, bytes, complete);
+    if (m.age(key) > 0 || ts <= m.floor) return true;
+    m.add(key);
+    this.recovered++;
+    return false;
+  }
+
+  /** The message's key: its stamp, content and occurrence in the current run (see the top of this file). */
+  private key(stream: StreamName, ts: string, bytes: Uint8Array, complete: boolean): { m: Memory; key: string } {
     if (!this.fineClock && fineStamp(ts)) this.fineClock = true;
     const m = this.memory[stream];
     const run = m.run;
@@ -117,14 +177,6 @@ export class RepeatFilter {
       run.closed = run.pieces > 0 || this.fineClock;
       run.pieces = 0;
     } else run.pieces++;
-    const key = `${ts} ${content}#${n}`;
-    const age = m.age(key);
-    if (age > 0) {
-      this.dropped++;
-      if (age > this.farthest) this.farthest = age;
-      return true;
-    }
-    m.add(key);
-    return false;
+    return { m, key: `${ts} ${content}#${n}` };
   }
 }

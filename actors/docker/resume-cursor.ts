@@ -46,9 +46,12 @@ export class ResumeCursor {
     return seen[0] ? dockerTsToSince(seen[0]) : undefined;
   }
 
-  /** Call when a stream is (re)opened from `since`: what each stream had seen comes again and is skipped. */
-  reopen(): void {
-    for (const s of STREAMS) this.replaying[s] = this.at[s].ts ? this.at[s].atTs + 1 : 0;
+  /**
+   * Call when a stream is (re)opened from `since`: what each stream had seen comes again and is
+   * skipped. Without `replay` (a re-read from further back, checked message by message) nothing is.
+   */
+  reopen(replay = true): void {
+    for (const s of STREAMS) this.replaying[s] = replay && this.at[s].ts ? this.at[s].atTs + 1 : 0;
   }
 
   /**

@@ -128,4 +128,31 @@ test('memory is bounded: a repeat from farther back than the memory is kept (and
   assert.is(kept.length, 21);
 });
 
+/** A re-read through the filter's memory, as the follower does when a container stops: the texts admitted. */
+function reread(filter: RepeatFilter, msgs: Msg[]): string[] {
+  return msgs.filter((m) => !filter.known(m.stream ?? 'stdout', m.ts, Buffer.from(m.text), !m.piece)).map((m) => m.text);
+}
+
+test('a re-read from the earliest remembered stamp finds exactly the lines the follow stream skipped', () => {
+  const filter = new RepeatFilter();
+  collect([...lines(1, 4), ...lines(7, 10)], filter);
+  assert.is(filter.recheckFrom(), ts(1));
+  assert.equal(reread(filter, lines(1, 10)), ['line 5', 'line 6']);
+  assert.is(filter.recovered, 2);
+  assert.is(filter.dropped, 0, 're-read lines are not counted as the engine\'s repeats');
+  assert.equal(reread(filter, lines(1, 10)), [], 'a second re-read finds nothing');
+});
+
+test('a re-read admits nothing at or before what the memory no longer holds', () => {
+  const evicting = new RepeatFilter(4);
+  collect(lines(1, 10), evicting);
+  assert.is(evicting.recheckFrom(), ts(7));
+  assert.equal(reread(evicting, lines(1, 10)), []);
+  // A follower that resumed from a stored cursor: what the earlier one collected is not in its memory.
+  const resumed = new RepeatFilter();
+  resumed.collectedUpTo({ stdout: { ts: ts(3) } });
+  collect(lines(4, 5), resumed);
+  assert.equal(reread(resumed, lines(1, 6)), ['line 6']);
+});
+
 test.run();
