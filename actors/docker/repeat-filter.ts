@@ -52,6 +52,8 @@ class Memory {
   private next = 0;
   /** The latest stamp of a message no longer remembered (evicted, or collected by an earlier follower). */
   floor = '';
+  /** The latest stamp accepted. */
+  newest = '';
   readonly run: Run = { ts: '', seen: new Map(), closed: false, pieces: 0 };
 
   constructor(private readonly capacity: number) {
@@ -71,6 +73,7 @@ class Memory {
     if (old !== undefined && old.slice(0, 30) > this.floor) this.floor = old.slice(0, 30);
     this.ring[slot] = key;
     this.index.set(key, this.next++);
+    if (key.slice(0, 30) > this.newest) this.newest = key.slice(0, 30);
   }
 
   /** The earliest stamp remembered, or undefined when nothing is. */
@@ -109,7 +112,7 @@ export class RepeatFilter {
   private fineClock = false;
   /** Messages dropped as repeats. */
   dropped = 0;
-  /** Messages a re-read found that the follow stream had skipped. */
+  /** Messages a re-read found, older than the newest accepted: the follow stream had skipped them. */
   recovered = 0;
   /** The farthest back (in accepted messages of its stream) a dropped repeat's original was. */
   farthest = 0;
@@ -151,14 +154,14 @@ export class RepeatFilter {
 
   /**
    * The re-read's counterpart of `repeated`: true for a message collected already (or at or before
-   * the stamp where the memory ends, which cannot be told); false for one the follow stream missed,
-   * now remembered and counted in `recovered`.
+   * the stamp where the memory ends, which cannot be told); false for a new one, now remembered:
+   * counted in `recovered` when older than the newest accepted (the follow stream missed it).
    */
   known(stream: StreamName, ts: string, bytes: Uint8Array, complete: boolean): boolean {
     const { m, key } = this.key(stream, ts, bytes, complete);
     if (m.age(key) > 0 || ts <= m.floor) return true;
+    if (ts < m.newest) this.recovered++;
     m.add(key);
-    this.recovered++;
     return false;
   }
 

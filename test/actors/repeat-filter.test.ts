@@ -141,6 +141,9 @@ test('a re-read from the earliest remembered stamp finds exactly the lines the f
   assert.is(filter.recovered, 2);
   assert.is(filter.dropped, 0, 're-read lines are not counted as the engine\'s repeats');
   assert.equal(reread(filter, lines(1, 10)), [], 'a second re-read finds nothing');
+  // The container started again while the re-read follows: its new lines are new, not recovered.
+  assert.equal(reread(filter, lines(9, 11)), ['line 11']);
+  assert.is(filter.recovered, 2);
 });
 
 test('a re-read admits nothing at or before what the memory no longer holds', () => {
