@@ -4,11 +4,12 @@ import type { Readable } from 'node:stream';
 import { ask, backoffDelay, DEFAULT_BACKOFF, PermanentFailure, unhandled, withTimeout, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
 import type { AppendAck, CollectCursor, CursorQuery, IngestSink } from './buffer-protocol.js';
 import { serviceName, type ContainerInfo } from './container-info.js';
-import { msToSince } from './docker/docker-timestamp.js';
+import { dockerTsToSince, msToSince } from './docker/docker-timestamp.js';
 import { openLogStream, statusOf } from './docker/docker-client.js';
 import { LineAssembler, type AssembledLine } from './docker/line-assembler.js';
 import { ResumeCursor, type CursorPositions } from './docker/resume-cursor.js';
 import type { StreamName } from './parse/log-entry.js';
+import { RepeatFilter } from './docker/repeat-filter.js';
 import { watchStream } from './docker/watch-stream.js';
 import { EntryBatcher } from './docker/entry-batcher.js';
 import { compileRule, createLinePipeline, resolveTimeZone, ruleFor, type LinePipeline, type PipelineOptions, type RuleSource } from './parse/index.js';
@@ -34,6 +35,8 @@ export interface FollowerStatus {
   lines: number;
   /** Docker timestamp of the last line collected. */
   cursor?: string;
+  /** Messages this incarnation dropped because the engine had sent them already (json-file rotation). */
+  repeatsDropped: number;
   error?: string;
   /** Parsing settings (labels, TZ) that were refused and what is used instead; collection goes on. */
   parseRuleErrors?: string[];
@@ -47,7 +50,9 @@ export interface FollowerStatus {
 export type FollowerReport =
   | { type: 'followerState'; status: FollowerStatus }
   | { type: 'followerStalled'; id: string; waitingFor: string; since: number }
-  | { type: 'followerProgress'; id: string };
+  | { type: 'followerProgress'; id: string }
+  /** Messages dropped as repeats since the last such report (a count that outlives the follower). */
+  | { type: 'followerRepeats'; id: string; count: number };
 
 /** Thrown by a follower that has made no progress with work in flight: its supervisor restarts it, with backoff. */
 export class FollowerStalled extends Error {
@@ -117,6 +122,12 @@ export function containerActor(deps: ContainerDeps): ActorFactory<ContainerMsg> 
 class ContainerActor {
   private readonly info: ContainerInfo;
   private cursor: ResumeCursor;
+  /** One per incarnation: the engine repeats what this incarnation was sent; across incarnations the cursor decides. */
+  private readonly repeats = new RepeatFilter();
+  private repeatsReported = 0;
+  /** The current stream re-reads from the memory's earliest stamp: the memory, not the cursor, decides what is new. */
+  private recheck = false;
+  private recoveredLogged = 0;
   private readonly pipeline: LinePipeline;
   private readonly batcher: EntryBatcher;
   private tty = false;
@@ -216,7 +227,8 @@ class ContainerActor {
       this.assembler = new LineAssembler({
         tty: this.tty,
         maxLineBytes: this.deps.maxLineBytes,
-        accept: (ts, stream) => this.cursor.accept(ts, stream),
+        accept: (ts, stream, bytes, complete) =>
+          this.cursor.accept(ts, stream, () => (this.recheck ? this.repeats.known(stream, ts, bytes, complete) : this.repeats.repeated(stream, ts, bytes, complete))),
         onLine: (line) => this.onLine(line),
         onEngineError: (text) => this.setError(`engine: ${text}`),
       });
@@ -230,6 +242,7 @@ class ContainerActor {
     if (stored) {
       this.cursor = new ResumeCursor(stored.positions);
       this.covered = { ...stored.positions };
+      this.repeats.collectedUpTo(stored.positions);
       return void (await this.openStream('follow'));
     }
     this.setState('backfilling');
@@ -330,19 +343,20 @@ class ContainerActor {
     }
   }
 
-  private async openStream(mode: 'backfill' | 'follow'): Promise<void> {
+  private async openStream(mode: 'backfill' | 'follow', recheckFrom?: string): Promise<void> {
     this.stream?.destroy();
     this.stream = undefined;
     const gen = (this.gen = ++streamGen);
     this.mode = mode;
-    this.cursor.reopen();
+    this.recheck = recheckFrom !== undefined;
+    this.cursor.reopen(!this.recheck);
     const cutoff = msToSince(this.ctx.clock.now() - this.deps.retentionMs);
     let stream: Readable;
     try {
       const opening =
         mode === 'backfill'
           ? openLogStream(this.deps.docker, this.info.id, { follow: false, since: cutoff, ...(this.deps.backfillTail !== undefined ? { tail: this.deps.backfillTail } : {}) })
-          : openLogStream(this.deps.docker, this.info.id, { follow: true, since: this.cursor.since ?? cutoff });
+          : openLogStream(this.deps.docker, this.info.id, { follow: true, since: recheckFrom !== undefined ? dockerTsToSince(recheckFrom) : (this.cursor.since ?? cutoff) });
       stream = await this.engine(opening, 'logs').catch((error: unknown) => {
         void opening.then((late) => late.destroy(), () => undefined);
         throw error;
@@ -369,6 +383,11 @@ class ContainerActor {
 
   private async streamEnded(error: unknown): Promise<void> {
     this.ctx.cancelTimer('dieGrace');
+    if (this.recheck && this.repeats.recovered > this.recoveredLogged) {
+      serviceLog(3, `follower of ${this.info.name}: ${this.repeats.recovered - this.recoveredLogged} line(s) the engine's follow stream skipped were read again`);
+      this.recoveredLogged = this.repeats.recovered;
+    }
+    this.recheck = false;
     this.stream = undefined;
     this.assembler.streamEnded();
     this.batcher.send();
@@ -410,10 +429,12 @@ class ContainerActor {
     if (!running) {
       // Docker 20.10's json-file reader can end a follow stream at the size the file had when the
       // request came in, if the container exits before that part was sent: what was written in
-      // between never comes on that stream. One more read from the cursor collects it, once.
+      // between never comes on that stream; and around a rotation its follow can skip messages.
+      // One more read, from the earliest message the repeat memory holds (else from the cursor),
+      // collects both, once.
       if (!this.verified) {
         this.verified = true;
-        return this.openStream('follow');
+        return this.openStream('follow', this.repeats.recheckFrom());
       }
       this.verified = false;
       this.finishLines();
@@ -463,9 +484,17 @@ class ContainerActor {
     // Docker sends about one chunk per line: while more chunks wait in the mailbox, keep batching
     // (measured: 1.04 entries per append before, ~31 after; BATCH_SIZE still caps a batch).
     if (this.queuedChunks <= 0) this.batcher.send();
+    this.reportRepeats();
     const due = this.pipeline.nextDeadline();
     if (due !== undefined) this.ctx.startTimer('multiline', { type: 'multilineDue' }, Math.max(0, due - this.ctx.clock.now()));
     this.maybeResume();
+  }
+
+  private reportRepeats(): void {
+    const count = this.repeats.dropped - this.repeatsReported;
+    if (count === 0) return;
+    this.repeatsReported = this.repeats.dropped;
+    this.deps.report?.tell({ type: 'followerRepeats', id: this.info.id, count });
   }
 
   private maybeResume(): void {
@@ -509,6 +538,7 @@ class ContainerActor {
       tty: this.tty,
       lines: this.batcher.lines,
       cursor: this.cursor.ts || undefined,
+      repeatsDropped: this.repeats.dropped,
       error: this.error,
       ...(this.ruleErrors.length > 0 ? { parseRuleErrors: [...this.ruleErrors] } : {}),
     };

@@ -45,6 +45,8 @@ export interface DiscoveryStatus {
   connects: number;
   /** Docker container events received since start (for metrics). */
   events?: number;
+  /** Messages every follower so far dropped because the engine had sent them already. */
+  repeatsDropped: number;
   containers: ContainerStatus[];
 }
 
@@ -95,6 +97,7 @@ class DiscoveryActor {
   private lastError: string | undefined;
   private connects = 0;
   private events = 0;
+  private repeatsDropped = 0;
   private attempt = 0;
   private gen = 0;
   private stream: Readable | undefined;
@@ -139,6 +142,9 @@ class DiscoveryActor {
         serviceLog(4, `follower of ${k.info.name} stalled (${k.stall.stalls}× in a row): waiting for ${msg.waitingFor} since ${new Date(k.stall.since).toISOString()}; restarting it`);
         return;
       }
+      case 'followerRepeats':
+        this.repeatsDropped += msg.count;
+        return;
       case 'followerProgress': {
         const k = this.known.get(msg.id);
         if (k?.stall) {
@@ -156,6 +162,7 @@ class DiscoveryActor {
           lastError: this.lastError,
           connects: this.connects,
           events: this.events,
+          repeatsDropped: this.repeatsDropped,
           containers: [...this.known.values()].map((k) => ({
             id: k.info.id,
             name: k.info.name,

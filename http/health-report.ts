@@ -21,6 +21,8 @@ export interface HealthReport {
   parse_rule_errors: { container: string; container_id: string; service: string; errors: string[] }[];
   /** Entries dropped for slow live clients plus messages lost to full mailboxes (not buffer evictions). */
   dropped_entries: number;
+  /** Messages the engine sent twice (json-file rotation) that followers recognised and dropped; null when discovery did not answer. */
+  repeats_dropped: number | null;
   last_docker_error?: string;
   /** The durable store: where it is, whether writes succeed, what waits in memory, what is on disk. */
   store?: {
@@ -87,6 +89,7 @@ export function healthReport(h: HealthInputs): HealthReport {
       c.follower?.parseRuleErrors?.length ? [{ container: c.name, container_id: c.id.slice(0, 12), service: c.service, errors: c.follower.parseRuleErrors }] : [],
     ),
     dropped_entries: h.liveDropped + h.runtime.overflows,
+    repeats_dropped: h.discovery?.repeatsDropped ?? null,
   };
   if (h.discovery?.lastError) report.last_docker_error = h.discovery.lastError;
   if (h.store) {

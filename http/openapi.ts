@@ -93,6 +93,7 @@ const schemas: Record<string, Schema> = {
       actor_restarts: { type: 'integer', minimum: 0 },
       actor_crashes: { type: 'integer', minimum: 0 },
       dead_letters: { type: 'integer', minimum: 0 },
+      repeats_dropped: { type: ['integer', 'null'], minimum: 0, description: 'Messages the engine sent twice (json-file and local rotation on engines before 23) and that were dropped.' },
       stalled_followers: {
         type: 'array',
         items: closed({ container: { type: 'string' }, container_id: { type: 'string' }, service: { type: 'string' }, waiting_for: { type: 'string' }, since: isoTime, stalls: { type: 'integer', minimum: 0 } }),
@@ -134,6 +135,7 @@ const schemas: Record<string, Schema> = {
       'actor_restarts',
       'actor_crashes',
       'dead_letters',
+      'repeats_dropped',
       'stalled_followers',
       'parse_rule_errors',
       'dropped_entries',

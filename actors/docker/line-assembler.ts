@@ -34,9 +34,10 @@ export interface LineAssemblerOptions {
   onLine(line: AssembledLine): void;
   /**
    * Called for every message the engine sent (each 16 KiB piece counts), before joining; return
-   * false to skip it. This is where a resume cursor drops what was already collected.
+   * false to skip it. This is where a resume cursor drops what was already collected, and where
+   * repeats the engine sends are dropped (`bytes`: the message without its prefix; `complete`: it ends a line).
    */
-  accept(ts: string, stream: StreamName): boolean;
+  accept(ts: string, stream: StreamName, bytes: Uint8Array, complete: boolean): boolean;
   /** An in-band engine error (stream type 3). */
   onEngineError(text: string): void;
 }
@@ -164,7 +165,7 @@ export class LineAssembler {
   }
 
   private message(stream: StreamName, ts: string, buf: Buffer, start: number, end: number, complete: boolean): void {
-    if (!this.opts.accept(ts, stream)) return;
+    if (!this.opts.accept(ts, stream, buf.subarray(start, end), complete)) return;
     const pending = this.pending[stream];
     if (pending && pending.ts !== ts) this.flushPending(stream);
     const joining = this.pending[stream];

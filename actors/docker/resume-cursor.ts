@@ -51,13 +51,19 @@ export class ResumeCursor {
     return seen[0] ? dockerTsToSince(seen[0]) : undefined;
   }
 
-  /** Call when a stream is (re)opened from `since`: what each stream had seen comes again and is skipped. */
-  reopen(): void {
-    for (const s of STREAMS) this.replaying[s] = this.at[s].ts ? this.at[s].atTs + 1 : 0;
+  /**
+   * Call when a stream is (re)opened from `since`: what each stream had seen comes again and is
+   * skipped. Without `replay` (a re-read from further back, checked message by message) nothing is.
+   */
+  reopen(replay = true): void {
+    for (const s of STREAMS) this.replaying[s] = replay && this.at[s].ts ? this.at[s].atTs + 1 : 0;
   }
 
-  /** Decides whether a message is new, and advances its stream's position when it is. */
-  accept(ts: string, stream: StreamName): boolean {
+  /**
+   * Decides whether a message is new, and advances its stream's position when it is. `repeated`
+   * is asked only about a message the reopen replay does not account for: true drops it unseen.
+   */
+  accept(ts: string, stream: StreamName, repeated?: () => boolean): boolean {
     const p = this.at[stream];
     if (this.replaying[stream] > 0) {
       // Replayed from an earlier `since`: older than this stream's position means seen.
@@ -68,6 +74,7 @@ export class ResumeCursor {
       }
       this.replaying[stream] = 0;
     }
+    if (repeated?.()) return false;
     // Live, a timestamp a hair older than the position (a clock step) is kept, and the position stays.
     if (ts === p.ts) p.atTs++;
     else if (ts > p.ts) {

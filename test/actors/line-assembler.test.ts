@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LineAssembler, type AssembledLine } from '../../actors/docker/line-assembler.js';
 import { ResumeCursor } from '../../actors/docker/resume-cursor.js';
+import { RepeatFilter } from '../../actors/docker/repeat-filter.js';
 import { dockerTsToMs, dockerTsToSince, msToSince } from '../../actors/docker/docker-timestamp.js';
 
 const test = suite('line assembler');
@@ -18,7 +19,7 @@ function frame(type: number, text: string | Buffer): Buffer {
   return Buffer.concat([h, payload]);
 }
 
-function assemble(chunks: Buffer[], tty = false, maxLineBytes = 1 << 20, accept: (ts: string, stream: 'stdout' | 'stderr') => boolean = () => true) {
+function assemble(chunks: Buffer[], tty = false, maxLineBytes = 1 << 20, accept: (ts: string, stream: 'stdout' | 'stderr', bytes: Uint8Array, complete: boolean) => boolean = () => true) {
   const lines: AssembledLine[] = [];
   const errors: string[] = [];
   const a = new LineAssembler({ tty, maxLineBytes, onLine: (l) => lines.push(l), accept, onEngineError: (e) => errors.push(e) });
@@ -168,6 +169,27 @@ test('Docker timestamps convert to since values without losing nanoseconds', () 
   assert.is(dockerTsToSince(TS1), '1761402600.123456789');
   assert.is(dockerTsToMs(TS1), Date.parse('2025-10-25T14:30:00.123Z'));
   assert.is(msToSince(1761402600123), '1761402600.123000000');
+});
+
+test('pieces of a split line the engine sends again after a rotation are dropped before joining', () => {
+  const a = 'a'.repeat(16384);
+  const b = 'b'.repeat(16384);
+  // Rotation after the first piece: the new file's pieces are read, then read again from its start.
+  const body = Buffer.concat([
+    frame(1, `${TS1} ${a}`),
+    frame(1, `${TS1} ${b}`),
+    frame(1, `${TS1} tail\n`),
+    frame(1, `${TS1} ${b}`),
+    frame(1, `${TS1} tail\n`),
+    frame(1, `${TS2} next\n`),
+    frame(1, `${TS2} next\n`),
+  ]);
+  const cursor = new ResumeCursor();
+  const filter = new RepeatFilter();
+  const { lines } = assemble(chop(body, 7000), false, 1 << 20, (ts, stream, bytes, complete) => cursor.accept(ts, stream, () => filter.repeated(stream, ts, bytes, complete)));
+  // TS2 ends in 001 ns: a clock that fine never stamps two lines alike, so the second `next` is the engine's repeat.
+  assert.equal(lines.map((l) => l.text), [a + b + 'tail', 'next']);
+  assert.is(filter.dropped, 3);
 });
 
 test.run();

@@ -97,6 +97,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     connected: true,
     stalled: [],
     connects: 1,
+    repeatsDropped: 0,
     containers: Object.values(CONTAINERS).map((c) => ({ ...c, image: `${c.service}:latest`, state: 'running', tty: false })),
     ...(opts.discovery === 'silent' ? {} : opts.discovery),
   };

@@ -57,6 +57,13 @@ test('GET /health: healthy, 200', async () => {
   assert.is(b.problems, undefined);
 });
 
+test('GET /health: repeats_dropped is the followers\' total of messages the engine sent twice', async () => {
+  h = await startHarness({ discovery: { repeatsDropped: 42 } });
+  const r = await request(h.port, '/health');
+  assert.is(r.status, 200);
+  assert.is(r.body.repeats_dropped, 42);
+});
+
 test('GET /health: Docker disconnected → degraded, 503, with the last error', async () => {
   h = await startHarness({ discovery: { connected: false, lastError: 'connect ENOENT /var/run/docker.sock', containers: [] } });
   const r = await request(h.port, '/health');

@@ -90,6 +90,8 @@ export interface RunContainerOptions {
    * `sh` as PID 1 ignores SIGTERM, so the Docker default (10 s) would only slow tests down.
    */
   stopTimeout?: number;
+  /** Logging driver and its options, e.g. `{ type: 'local', opts: { 'max-size': '20k' } }`; default json-file without options. */
+  log?: { type?: string; opts?: Record<string, string> };
 }
 
 function restartPolicy(p: string | undefined): Docker.HostRestartPolicy | undefined {
@@ -116,7 +118,7 @@ export async function runContainer(opts: RunContainerOptions): Promise<Docker.Co
     ...(opts.env ? { Env: opts.env } : {}),
     HostConfig: {
       NetworkMode: 'none',
-      LogConfig: { Type: 'json-file', Config: {} },
+      LogConfig: { Type: opts.log?.type ?? 'json-file', Config: { ...(opts.log?.opts ?? {}) } },
       ...(policy ? { RestartPolicy: policy } : {}),
     },
   });
@@ -249,4 +251,17 @@ export async function dockerLogs(id: string, opts: { timestamps?: boolean } = {}
     raw,
     tty,
   };
+}
+
+/**
+ * What `docker logs -f --timestamps` receives, from now until the stream ends (the container stops):
+ * the engine's own follow output, repeats included, per stream.
+ */
+export async function dockerFollow(id: string): Promise<{ stdout: string[]; stderr: string[] }> {
+  const stream = (await rigDocker().getContainer(id).logs({ stdout: true, stderr: true, follow: true, timestamps: true })) as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  const body = Buffer.concat(chunks);
+  const raw = demuxDockerStream(body);
+  return { stdout: splitLines(raw.stdout.toString('utf8')), stderr: splitLines(raw.stderr.toString('utf8')) };
 }

@@ -11,7 +11,8 @@ export function uniquePrefix(tag: string): string {
 /** Docker's own record of a container's lines: `[dockerTs, text]` per stream, from `docker logs --timestamps`. */
 export async function dockerTimeline(id: string): Promise<{ stdout: [string, string][]; stderr: [string, string][] }> {
   const logs = await dockerLogs(id, { timestamps: true });
-  const split = (lines: string[]) => lines.map((l) => [l.slice(0, 30), l.slice(31).replace(/\r$/, '')] as [string, string]);
+  // A line split at 16 KiB comes back as its pieces, each with the first piece's stamp again: joined here.
+  const split = (lines: string[]) => lines.map((l) => [l.slice(0, 30), l.slice(31).split(`${l.slice(0, 30)} `).join('').replace(/\r$/, '')] as [string, string]);
   return { stdout: split(logs.stdout), stderr: split(logs.stderr) };
 }
 
@@ -39,4 +40,21 @@ export async function waitForCount(fetch: () => Promise<LogEntry[]>, count: numb
     throw new Error(`${(e as Error).message}: have ${last.length} of ${count}`);
   }
   return last;
+}
+
+/**
+ * For containers whose engine deleted lines (rotation): every line `docker logs` still returns is
+ * collected exactly once, in order, and nothing collected is a repeat (the test's lines are unique).
+ */
+export async function assertDockersOnce(entries: LogEntry[], id: string): Promise<void> {
+  const docker = await dockerTimeline(id);
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const ours = entries.filter((e) => e.stream === stream && e.containerId === id).map((e) => [e.dockerTs, e.message] as [string, string]);
+    const keys = new Set(ours.map(([ts, m]) => `${ts} ${m}`));
+    assert.is(keys.size, ours.length, `${stream}: ${ours.length - keys.size} line(s) collected twice`);
+    const first = docker[stream][0]?.[0];
+    const tail = first === undefined ? [] : ours.filter(([ts]) => ts >= first);
+    assert.is(tail.length, docker[stream].length, `${stream}: ${tail.length} collected from docker logs' first line on, docker logs has ${docker[stream].length}`);
+    assert.equal(tail, docker[stream], `${stream} lines differ from docker logs`);
+  }
 }
