@@ -8,7 +8,7 @@
  * level filter of WARNING or above walks a partial index holding only those lines. No full-text
  * index: a keyword is a LIKE over the time index, which measured 2–5× cheaper to write than FTS5.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Statements that bring an empty database to version 1, in order. */
 const V1 = [
@@ -37,5 +37,31 @@ const V1 = [
   `CREATE TABLE cursors (container_id TEXT PRIMARY KEY, positions TEXT NOT NULL, updated_ms INTEGER NOT NULL) WITHOUT ROWID`,
 ];
 
+/**
+ * Version 2: what forwarding and alerting keep across restarts, in the same database as the
+ * entries (contracts: alert state, pending notifications and forwarding cursors survive restarts).
+ * - `forward_cursors`: per sink, the last seq the sink accepted (committed only after it did).
+ * - `alert_state`: small named JSON values (cooldowns, known exception groups, first start).
+ * - `notifications`: alerts decided and not yet delivered, or delivered/failed (history for GET /alerts).
+ */
+const V2 = [
+  `CREATE TABLE forward_cursors (sink TEXT PRIMARY KEY, seq INTEGER NOT NULL, updated_ms INTEGER NOT NULL, dropped INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`,
+  `CREATE TABLE alert_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_ms INTEGER NOT NULL) WITHOUT ROWID`,
+  `CREATE TABLE notifications (
+     id INTEGER PRIMARY KEY,
+     destination TEXT NOT NULL,
+     rule TEXT NOT NULL,
+     service TEXT,
+     payload TEXT NOT NULL,
+     state TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_ms INTEGER,
+     created_ms INTEGER NOT NULL,
+     sent_ms INTEGER,
+     last_error TEXT
+   )`,
+  `CREATE INDEX notifications_state ON notifications (state, next_attempt_ms)`,
+];
+
 /** Migrations: index i brings version i to version i + 1. */
-export const MIGRATIONS: readonly (readonly string[])[] = [V1];
+export const MIGRATIONS: readonly (readonly string[])[] = [V1, V2];

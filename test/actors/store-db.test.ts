@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Level } from '../../actors/parse/log-entry.js';
 import { DB_FILE, StoreDb, StoreVersionError } from '../../actors/store/store-db.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../actors/store/schema.js';
 import type { StoredEntry, StoreQuery } from '../../actors/store/store-protocol.js';
 import { makeEntry, T0 } from '../support/entries.js';
 
@@ -114,6 +115,22 @@ test('a file from a newer logagg is refused, not touched', () => {
   raw.close();
   assert.throws(() => new StoreDb().open(dir, T0), (e: unknown) => e instanceof StoreVersionError && /schema version 99/.test((e as Error).message));
   assert.ok(existsSync(join(dir, DB_FILE)));
+});
+
+test('a version-1 file is migrated to the current version, its entries kept', () => {
+  const raw = new Database(join(dir, DB_FILE));
+  raw.pragma('journal_mode = WAL');
+  for (const sql of MIGRATIONS[0]!) raw.exec(sql);
+  raw.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', '1'), ('first_start_ms', ?)").run(String(T0));
+  raw.prepare("INSERT INTO sources (id, container_id, name, service) VALUES (1, 'c', 'n', 's')").run();
+  raw.prepare("INSERT INTO entries (seq, t, source, level, flags, docker_ts, message) VALUES (7, 1, 1, 2, 0, '2025-10-25T14:30:00.000000000Z', 'old')").run();
+  raw.close();
+  const r = db.open(dir, T0);
+  assert.is(r.schemaVersion, SCHEMA_VERSION);
+  assert.is(r.maxSeq, 7);
+  const check = new Database(join(dir, DB_FILE), { readonly: true });
+  assert.ok(check.prepare("SELECT 1 FROM sqlite_master WHERE name = 'forward_cursors'").get(), 'version 2 tables exist');
+  check.close();
 });
 
 test('a corrupted file is moved aside (never deleted) and a fresh database started', () => {
