@@ -1,7 +1,7 @@
 /** Entry point: read the configuration, start the actor tree, serve HTTP, stop cleanly on a signal. */
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './actors/config.js';
-import { startService } from './actors/service.js';
+import { QUERY_BUDGET_MS, startService } from './actors/service.js';
 import { serviceLog, setServiceLogLevel } from './actors/service-log.js';
 import { createServer } from './http/index.js';
 
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       defaultLimit: config.defaultLogLimit,
       maxLimit: config.maxLogLimit,
       askTimeoutMs: 5000,
+      queryTimeoutMs: QUERY_BUDGET_MS + 5000,
       apiToken: config.apiToken,
       corsOrigins: config.corsOrigins,
       version,

@@ -53,6 +53,9 @@ export type ServiceConfig = Pick<
 const STOP_FOLLOWERS_MS = 8_000;
 const STOP_REST_MS = 5_000;
 
+/** A page query scans at most this long, then answers what it found with `partial` and a cursor. */
+export const QUERY_BUDGET_MS = 5000;
+
 /** Entries accepted but not yet on disk beyond which followers wait (a failing disk holds them in memory up to this). */
 const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
@@ -91,6 +94,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
       downstream: [buffer, errors],
       rebuildTo: [errors],
       maxPendingBytes: MAX_PENDING_BYTES,
+      queryBudgetMs: QUERY_BUDGET_MS,
     }),
   });
   const ingestMetrics = await startChild<IngestMetricsMsg>(root, { id: 'metrics', restart: 'permanent', start: ingestMetricsActor() });

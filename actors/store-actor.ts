@@ -31,6 +31,8 @@ export interface StoreHealth {
   committedSeq: number;
   /** When the service first started with this store (epoch ms); lines from before it never alert. */
   firstStartMs: number;
+  /** The error statistics are still being rebuilt from the lines stored by earlier runs. */
+  rebuilding: boolean;
   stats?: StoreStats;
   path?: string;
 }
@@ -94,6 +96,10 @@ export function storeActor(opts: StoreOptions): ActorFactory<StoreMsg> {
 
 class StoreActor {
   private client: StoreClient | undefined;
+  /** A second worker with a read-only connection: queries and scans never wait behind writes, nor delay them. */
+  private reader: StoreClient | undefined;
+  private readerOpen = false;
+  private rebuilding = false;
   private nextSeq = 1;
   private committedSeq = 0;
   private firstStartMs = 0;
@@ -143,8 +149,28 @@ class StoreActor {
     this.firstStartMs = r.firstStartMs || this.firstStartMs;
     for (const c of r.cursors) if (!this.cursors.has(c.containerId)) this.cursors.set(c.containerId, c);
     serviceLog(2, `store: ${this.opts.dataDir} open, ${r.maxSeq} as the last sequence number, ${r.cursors.length} container cursors`);
+    void this.openReader();
     // The error statistics cover the whole window: the lines already stored go to them once, in the background.
-    if (r.maxSeq > 0) this.ctx.self.tell({ type: 'rebuildDue', afterSeq: 0, upToSeq: r.maxSeq });
+    if (r.maxSeq > 0) {
+      this.rebuilding = true;
+      this.ctx.self.tell({ type: 'rebuildDue', afterSeq: 0, upToSeq: r.maxSeq });
+    }
+  }
+
+  private async openReader(): Promise<void> {
+    this.readerOpen = false;
+    this.reader ??= new StoreClient();
+    try {
+      await this.reader.request({ op: 'openReader', dir: this.opts.dataDir });
+      this.readerOpen = true;
+    } catch (error) {
+      serviceLog(4, `store: no read-only connection (${(error as Error).message}); queries share the writer`);
+    }
+  }
+
+  /** Where reads go: the reader once it is open, else the writer. */
+  private get readClient(): StoreClient | undefined {
+    return this.readerOpen ? this.reader : this.client;
   }
 
   async postStop(): Promise<void> {
@@ -157,6 +183,7 @@ class StoreActor {
         serviceLog(4, `store: ${this.pendingEntries} entries not written at stop: ${(error as Error).message}`);
       }
     }
+    await this.reader?.close();
     await this.client?.close();
   }
 
@@ -318,7 +345,8 @@ class StoreActor {
     if (q.order !== undefined && q.order !== 'asc' && q.order !== 'desc') return void replyTo.tell(fail('order', 'order must be asc or desc'));
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (q.cursor && !after) return void replyTo.tell(fail('cursor', 'cursor must be a next_cursor from a previous page'));
-    if (!this.client) return void replyTo.tell({ ok: true, result: { entries: [] } });
+    const client = this.readClient;
+    if (!client) return void replyTo.tell({ ok: true, result: { entries: [] } });
     const cutoff = this.ctx.clock.now() - this.opts.retentionMs;
     const sq: StoreQuery = {
       ...(q.services ? { services: q.services } : {}),
@@ -335,7 +363,7 @@ class StoreActor {
       budgetMs: this.opts.queryBudgetMs ?? 5000,
     };
     const self = this.ctx.self;
-    this.client.request<StoreQueryResult>({ op: 'query', query: sq }).then(
+    client.request<StoreQueryResult>({ op: 'query', query: sq }).then(
       (result) => self.tell({ type: 'queryDone', replyTo, result, query: q }),
       (error: StoreError) => self.tell({ type: 'queryDone', replyTo, error, query: q }),
     );
@@ -393,17 +421,20 @@ class StoreActor {
 
   /** Feeds the lines stored by earlier runs to the error statistics, a chunk at a time. */
   private async rebuild(afterSeq: number, upToSeq: number): Promise<void> {
-    if (!this.client) return;
+    const client = this.readClient;
+    if (!client) return;
     let chunk: StoredEntry[];
     try {
-      chunk = await this.client.request<StoredEntry[]>({ op: 'scan', afterSeq, sinceMs: this.ctx.clock.now() - this.opts.retentionMs, limit: REBUILD_CHUNK });
+      chunk = await client.request<StoredEntry[]>({ op: 'scan', afterSeq, sinceMs: this.ctx.clock.now() - this.opts.retentionMs, limit: REBUILD_CHUNK });
     } catch (error) {
+      this.rebuilding = false;
       return serviceLog(4, `store: error statistics not rebuilt from disk: ${(error as Error).message}`);
     }
     const mine = chunk.filter((e) => e.seq <= upToSeq);
     const last = chunk[chunk.length - 1];
     const next = last && last.seq < upToSeq && chunk.length === REBUILD_CHUNK ? ({ type: 'rebuildDue', afterSeq: last.seq, upToSeq } as const) : undefined;
     const to = mine.length > 0 ? (this.opts.rebuildTo ?? []) : [];
+    if (!next) this.rebuilding = false;
     if (to.length === 0) {
       if (next) this.ctx.self.tell(next);
       return;
@@ -422,6 +453,7 @@ class StoreActor {
       lastSeq: this.nextSeq - 1,
       committedSeq: this.committedSeq,
       firstStartMs: this.firstStartMs,
+      rebuilding: this.rebuilding,
     };
     if (this.failure) h.error = this.failure.message;
     if (this.stats) h.stats = this.stats;

@@ -9,6 +9,8 @@ export interface HttpConfig {
   maxLimit: number;
   /** How long a route waits for an actor's reply before answering 504. */
   askTimeoutMs: number;
+  /** How long `/logs` waits for a page: longer than the store's scan budget, which answers partial pages in time. */
+  queryTimeoutMs?: number;
   /** When set, every route but `/health` requires `Authorization: Bearer <token>`. */
   apiToken?: string;
   /** Origins allowed by CORS (and for browser WebSockets); `*` allows any. */

@@ -16,7 +16,7 @@ export interface HttpContext {
   readonly live: LiveRegistry;
   readonly log: (message: string) => void;
   /** `ask` with the configured timeout and clock. */
-  ask<M, R>(target: ActorRef<M>, make: (replyTo: ActorRef<R>) => M): Promise<R>;
+  ask<M, R>(target: ActorRef<M>, make: (replyTo: ActorRef<R>) => M, timeoutMs?: number): Promise<R>;
 }
 
 /** Builds the shared context of one server. */
@@ -29,7 +29,7 @@ export function createContext(deps: HttpDeps, config: HttpConfig): HttpContext {
     clock,
     live: new LiveRegistry(),
     log: deps.log ?? ((m) => serviceLog(Level.ERROR, m)),
-    ask: (target, make) => ask(target, make, resolved.askTimeoutMs, clock),
+    ask: (target, make, timeoutMs) => ask(target, make, timeoutMs ?? resolved.askTimeoutMs, clock),
   };
 }
 

@@ -36,6 +36,8 @@ export interface HealthReport {
     oldest?: string;
     last_seq: number;
     committed_seq: number;
+    /** The error statistics are still being rebuilt from what earlier runs stored (right after a start). */
+    rebuilding_statistics: boolean;
     /** memory mode: nothing survives a restart. */
     note?: string;
   };
@@ -94,7 +96,7 @@ export function healthReport(h: HealthInputs): HealthReport {
   if (h.discovery?.lastError) report.last_docker_error = h.discovery.lastError;
   if (h.store) {
     const s = h.store;
-    report.store = { mode: s.mode, state: s.state, pending_entries: s.pending, last_seq: s.lastSeq, committed_seq: s.committedSeq };
+    report.store = { mode: s.mode, state: s.state, pending_entries: s.pending, last_seq: s.lastSeq, committed_seq: s.committedSeq, rebuilding_statistics: s.rebuilding };
     if (s.error) report.store.error = s.error;
     if (s.path) report.store.path = s.path;
     if (s.stats) {

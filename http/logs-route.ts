@@ -26,7 +26,8 @@ export async function getLogs(ctx: HttpContext, search: string, res: ServerRespo
   const query = parseLogQuery(new URLSearchParams(search), ctx.clock.now(), ctx.config);
   if (service !== undefined) query.services = [service];
   const [reply, discovery] = await Promise.all([
-    ctx.ask<LogsQueryMsg, QueryReply>(ctx.deps.logs ?? ctx.deps.buffer, (replyTo) => ({ type: 'query', query, replyTo })),
+    // A page may scan for up to the store's budget (QUERY_BUDGET_MS) before it answers, partial if need be.
+    ctx.ask<LogsQueryMsg, QueryReply>(ctx.deps.logs ?? ctx.deps.buffer, (replyTo) => ({ type: 'query', query, replyTo }), ctx.config.queryTimeoutMs ?? ctx.config.askTimeoutMs),
     ctx.ask<DiscoveryMsg, DiscoveryStatus>(ctx.deps.discovery, (replyTo) => ({ type: 'status', replyTo })).catch(() => undefined),
   ]);
   if (!reply.ok) throw reply.unavailable ? new HttpError(503, reply.error, { 'Retry-After': '5' }) : new ParamError(reply.parameter, reply.error);

@@ -5,7 +5,8 @@
  * Index choice (see the README's Performance section for the figures): entries are keyed by `seq`
  * (the rowid); `t` is Docker's time in nanoseconds since the epoch, and the index on it carries the
  * rowid, so `ORDER BY t, seq` walks it directly. A service or container query walks (source, t); a
- * level filter of WARNING or above walks a partial index holding only those lines. No full-text
+ * level filter of WARNING or above walks a partial index holding only those lines (by time, and by
+ * source and time since version 2). No full-text
  * index: a keyword is a LIKE over the time index, which measured 2–5× cheaper to write than FTS5.
  */
 export const SCHEMA_VERSION = 2;
@@ -61,6 +62,8 @@ const V2 = [
      last_error TEXT
    )`,
   `CREATE INDEX notifications_state ON notifications (state, next_attempt_ms)`,
+  // A service's warnings and errors without walking its other lines (5–10% of them, measured).
+  `CREATE INDEX entries_source_warn_t ON entries (source, t) WHERE level >= 3`,
 ];
 
 /** Migrations: index i brings version i to version i + 1. */

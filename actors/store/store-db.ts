@@ -69,6 +69,8 @@ export class StoreDb {
   private readonly sourcesById = new Map<number, Source>();
   private readonly sourcesByKey = new Map<string, Source>();
   private count = 0;
+  private readonly = false;
+  private maxSourceId = 0;
   private insertEntry!: Database.Statement;
   private insertSource!: Database.Statement;
   private upsertCursor!: Database.Statement;
@@ -96,6 +98,33 @@ export class StoreDb {
     }));
     const firstStartMs = Number(this.meta('first_start_ms'));
     return { maxSeq, cursors, firstStartMs, schemaVersion: SCHEMA_VERSION, ...(movedAside ? { movedAside } : {}) };
+  }
+
+  /**
+   * Opens the database read-only beside the writer (WAL lets readers and the writer run at once):
+   * queries and scans then never wait behind a write, and a long scan never delays one.
+   */
+  openReader(dir: string): void {
+    this.close();
+    this.path = join(dir, DB_FILE);
+    this.readonly = true;
+    this.db = new Database(this.path, { readonly: true, fileMustExist: true });
+    this.db.pragma('cache_size = -4000');
+    this.db.pragma('mmap_size = 0');
+    this.statements.clear();
+    this.sourcesById.clear();
+    this.sourcesByKey.clear();
+    this.maxSourceId = 0;
+    this.refreshSources();
+  }
+
+  /** A reader learns the sources the writer added since it last looked. */
+  private refreshSources(): void {
+    const rows = this.statement('SELECT id, container_id, name, service FROM sources WHERE id > ?').all(this.maxSourceId) as { id: number; container_id: string; name: string; service: string }[];
+    for (const s of rows) {
+      this.remember({ id: s.id, containerId: s.container_id, containerName: s.name, service: s.service });
+      if (s.id > this.maxSourceId) this.maxSourceId = s.id;
+    }
   }
 
   private openFile(nowMs: number): void {
@@ -226,6 +255,7 @@ export class StoreDb {
    * here. The scan stops at `budgetMs` and answers what it found, marked partial.
    */
   query(q: StoreQuery): StoreQueryResult {
+    if (this.readonly) this.refreshSources();
     const filter = compileFilter(q);
     if (isFilterError(filter)) throw new Error(`${filter.parameter}: ${filter.error}`);
     const where: string[] = ['t >= ?', 't <= ?'];
@@ -243,6 +273,8 @@ export class StoreDb {
     }
     // Literals, not parameters, so that the planner can use the partial index of WARNING and above.
     if (filter.minLevel > 0) where.push(`level >= ${filter.minLevel}`);
+    // SQLite uses a partial index only when its own condition appears word for word in the query.
+    if (filter.minLevel >= 3) where.push('level >= 3');
     if (filter.stream) where.push(`(flags & ${F_STDERR}) = ${filter.stream === 'stderr' ? F_STDERR : 0}`);
     const keyword = q.search;
     const likeable = keyword !== undefined && /^[\x20-\x7e]+$/.test(keyword);
@@ -251,21 +283,15 @@ export class StoreDb {
       params.push(`%${keyword.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
     }
     const dir = desc ? 'DESC' : 'ASC';
-    const cols = 'seq, source, level, flags, docker_ts, time, message, fields, t';
+    const cols = 'seq, source, level, flags, docker_ts, time, message, fields';
     const order = `ORDER BY t ${dir}, seq ${dir}`;
-    // Everything is decided in SQL: one page per source, each read in order from (source, t) and
-    // merged, instead of sorting every line of a service. A regex (or a non-ASCII keyword) is tested
-    // here, so the sources are scanned together with the limit applied after the test.
-    const inSql = !(regexOrUnicode(q.regex, keyword, likeable));
-    let sql: string;
-    if (sources && sources.length > 1 && inSql) {
-      const one = `SELECT * FROM (SELECT ${cols} FROM entries WHERE source = ? AND ${where.join(' AND ')} ${order} LIMIT ${q.limit + 1})`;
-      sql = `${sources.map(() => one).join(' UNION ALL ')} ${order} LIMIT ${q.limit + 1}`;
-      params.splice(0, params.length, ...sources.flatMap((id) => [id, ...params]));
-    } else {
-      if (sources) where.push(sources.length === 1 ? `source = ${sources[0]}` : `source IN (${sources.join(',')})`);
-      sql = `SELECT ${cols} FROM entries WHERE ${where.join(' AND ')} ${order}${inSql ? ` LIMIT ${q.limit + 1}` : ''}`;
-    }
+    // Decided in SQL when it can be: a page per source, each read in order from its (source, t)
+    // index and merged here, instead of sorting every line of a service. A regex (or a non-ASCII
+    // keyword) is tested here, so the sources are then scanned together, the limit after the test.
+    const inSql = !regexOrUnicode(q.regex, keyword, likeable);
+    if (sources && sources.length > 1 && inSql) return this.mergedPages(sources, cols, where, params, order, q.limit, desc);
+    if (sources) where.push(sources.length === 1 ? `source = ${sources[0]}` : `source IN (${sources.join(',')})`);
+    const sql = `SELECT ${cols} FROM entries WHERE ${where.join(' AND ')} ${order}${inSql ? ` LIMIT ${q.limit + 1}` : ''}`;
     const deadline = Date.now() + q.budgetMs;
     const entries: StoredEntry[] = [];
     let rows = 0;
@@ -287,11 +313,24 @@ export class StoreDb {
     return { entries, more, partial };
   }
 
+  /** One page per source (limit + 1 each), merged by (Docker time, seq): every filter is in `where`. */
+  private mergedPages(sources: number[], cols: string, where: string[], params: (bigint | number | string)[], order: string, limit: number, desc: boolean): StoreQueryResult {
+    const stmt = this.statement(`SELECT ${cols} FROM entries WHERE source = ? AND ${where.join(' AND ')} ${order} LIMIT ${limit + 1}`);
+    const rows: Row[] = [];
+    for (const id of sources) rows.push(...(stmt.all(id, ...params) as Row[]));
+    // Docker's timestamps are fixed-width RFC 3339 text: they sort as the times they are.
+    const sign = desc ? -1 : 1;
+    rows.sort((a, b) => sign * (a.docker_ts < b.docker_ts ? -1 : a.docker_ts > b.docker_ts ? 1 : a.seq - b.seq));
+    const page = rows.slice(0, limit).map((r) => this.entryOf(r));
+    return { entries: page, more: rows.length > limit, partial: false };
+  }
+
   /**
    * Entries after `afterSeq` with Docker time from `sinceMs`, in seq order, for rebuilding the error
    * statistics: without fields, and without the message below ERROR (only errors are grouped by text).
    */
   scan(afterSeq: number, sinceMs: number, limit: number): StoredEntry[] {
+    if (this.readonly) this.refreshSources();
     const rows = this.statement(`SELECT seq, source, level, flags, docker_ts, NULL AS time, CASE WHEN level >= 4 THEN message ELSE '' END AS message, NULL AS fields FROM entries WHERE seq > ? AND t >= ? ORDER BY seq LIMIT ?`).all(afterSeq, msToNanos(sinceMs), limit) as Row[];
     return rows.map((r) => this.entryOf(r, false));
   }

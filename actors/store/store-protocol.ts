@@ -56,6 +56,7 @@ export interface RetentionResult {
 
 export type StoreRequest =
   | { op: 'open'; dir: string; nowMs: number; moveAside?: boolean }
+  | { op: 'openReader'; dir: string }
   | { op: 'write'; entries: StoredEntry[]; cursors: CollectCursor[] }
   | { op: 'query'; query: StoreQuery }
   | { op: 'stats' }

@@ -13,6 +13,8 @@ function run(req: StoreRequest): unknown {
   switch (req.op) {
     case 'open':
       return db.open(req.dir, req.nowMs, req.moveAside === true);
+    case 'openReader':
+      return db.openReader(req.dir);
     case 'write':
       return db.write(req.entries, req.cursors);
     case 'query':

@@ -58,6 +58,26 @@ test('paging by cursor gives every entry once, in order', () => {
   assert.equal(seen, all.map((e) => e.seq).reverse());
 });
 
+test('paging a service of several containers (pages merged per source) gives every entry once, in order', () => {
+  db.open(dir, T0);
+  const all: StoredEntry[] = [];
+  for (let i = 0; i < 300; i++) all.push(stored({ containerName: `api-${i % 3}`, dockerMs: T0 + Math.floor(i / 4), nanos: (i % 4) * 7, message: `m${i}` }));
+  all.push(stored({ service: 'other', containerName: 'o-1', dockerMs: T0 + 10 }));
+  db.write(all, []);
+  const seen: number[] = [];
+  let after: StoreQuery['after'];
+  for (;;) {
+    const page = db.query(q({ services: ['api'], limit: 33, ...(after ? { after } : {}) }));
+    seen.push(...page.entries.map((e) => e.seq));
+    if (!page.more) break;
+    const last = page.entries[page.entries.length - 1]!;
+    after = { ms: last.dockerMs, ns: Number(last.dockerTs.slice(23, 29)), seq: last.seq };
+  }
+  const api = all.filter((e) => e.service === 'api');
+  const expected = [...api].sort((a, b) => (a.dockerTs < b.dockerTs ? 1 : a.dockerTs > b.dockerTs ? -1 : b.seq - a.seq)).map((e) => e.seq);
+  assert.equal(seen, expected);
+});
+
 test('filters: service, container, level (WARNING and above through the partial index), stream, keyword, regex, time', () => {
   db.open(dir, T0);
   db.write(

@@ -66,18 +66,28 @@ export async function benchStore(ctx: BenchContext): Promise<BenchRow[]> {
     log(`store: writing ${count} entries into ${dir}`);
     const filled = fill(dir, count);
     log(`store: written in ${filled.ms.toFixed(0)} ms (${filled.rowsPerSec.toFixed(0)} rows/s, one thread, 500-row transactions)`);
-    svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: 'bench-store-nothing', maxLogBuffer: 10_000, env: { DATA_DIR: dir }, pollMs: 5 });
+    svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: 'bench-store-nothing', maxLogBuffer: 10_000, env: { DATA_DIR: dir }, pollMs: 5, nodeFlags: process.env.STORE_NODE_FLAGS ? process.env.STORE_NODE_FLAGS.split(' ') : [] });
     log(`store: restart to /health 200 with ${count} entries: ${svc.readyMs.toFixed(0)} ms`);
     rows.push({ scenario: 'store', metric: `restart to /health 200, ${count / 1000}k entries on disk`, value: round(svc.readyMs, 0), unit: 'ms', target: '≤ 2000', pass: svc.readyMs <= 2000 });
-    // The store's stats are refreshed after each /health: ask twice.
-    await svc.health();
-    await new Promise((r) => setTimeout(r, 200));
+    // The error statistics are rebuilt from disk in the background after a start: measured apart, then waited for.
+    const r0 = nowMs();
+    for (;;) {
+      const h = JSON.parse((await httpGet(svc.port, '/health')).body) as { store?: { rebuilding_statistics?: boolean } };
+      if (h.store?.rebuilding_statistics === false) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const rebuildMs = nowMs() - r0 + svc.readyMs;
+    log(`store: error statistics rebuilt from ${count} entries ${rebuildMs.toFixed(0)} ms after the start`);
+    rows.push({ scenario: 'store', metric: `error statistics rebuilt from disk, ${count / 1000}k entries (from process start)`, value: round(rebuildMs, 0), unit: 'ms', target: '', pass: null });
+    const startPeak = svc.memory().hwmMb;
+    rows.push({ scenario: 'store', metric: `peak RSS (VmHWM) through the restart and rebuild, ${count / 1000}k on disk`, value: round(startPeak, 1), unit: 'MB', target: '≤ 128', pass: startPeak <= 128 });
     const health = JSON.parse((await httpGet(svc.port, '/health')).body) as { store?: { entries?: number; bytes?: number } };
     const bytesPerEntry = (health.store?.bytes ?? NaN) / (health.store?.entries ?? NaN);
     rows.push({ scenario: 'store', metric: 'bytes on disk per entry (B-tree pages in use / entries)', value: round(bytesPerEntry, 0), unit: 'B', target: '', pass: null, detail: { entries: health.store?.entries, bytes: health.store?.bytes, writeRowsPerSec: round(filled.rowsPerSec, 0) } });
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const svcName = filled.services[0]!;
+    const peaks: Record<string, number> = {};
     const fast = size(200, 40);
     const slow = size(10, 3);
     const kinds: { name: string; path: string; rounds: number; target: number }[] = [
@@ -89,8 +99,8 @@ export async function benchStore(ctx: BenchContext): Promise<BenchRow[]> {
       { name: 'keyword matching nothing (full scan)', path: '/logs?search=zzzyqx-nothing&limit=100', rounds: slow, target: 500 },
       { name: '(?i) regex matching nothing (full scan)', path: `/logs?regex=${encodeURIComponent('(?i)zz+yq[0-9]x')}&limit=100`, rounds: slow, target: 3000 },
     ];
-    svc.resetPeak();
     for (const k of kinds) {
+      svc.resetPeak();
       // /health is polled alongside every query: scans run off the event loop.
       const healthTimes: number[] = [];
       let polling = true;
@@ -109,10 +119,13 @@ export async function benchStore(ctx: BenchContext): Promise<BenchRow[]> {
       log(`store query ${k.name}: p50 ${r.p50} ms, p99 ${r.p99} ms (${r.count} entries${r.partial ? ', PARTIAL' : ''}); /health p99 ${round(h.p99, 2)} ms`);
       rows.push({ scenario: 'store', metric: `/logs ${k.name}, p99 (p50), ${count / 1000}k on disk`, value: r.p99, unit: 'ms', target: `≤ ${k.target}`, pass: r.p99 <= k.target && !r.partial, detail: { p50: r.p50, max: r.max, rounds: k.rounds, entries: r.count, partial: r.partial, healthP99: round(h.p99, 2), healthP50: round(h.p50, 2) } });
       rows.push({ scenario: 'store', metric: `/health p99 during "${k.name}"`, value: round(h.p99, 2), unit: 'ms', target: '≤ 20', pass: h.p99 <= 20 });
+      const peak = svc.memory().hwmMb;
+      peaks[k.name] = round(peak, 1);
+      log(`store: peak RSS during "${k.name}": ${peak.toFixed(1)} MB`);
     }
     agent.destroy();
-    const mem = svc.memory();
-    rows.push({ scenario: 'store', metric: `peak RSS (VmHWM) during the queries, ${count / 1000}k on disk`, value: round(mem.hwmMb, 1), unit: 'MB', target: '≤ 128', pass: mem.hwmMb <= 128, detail: { rssMb: round(mem.rssMb, 1) } });
+    const worst = Math.max(...Object.values(peaks));
+    rows.push({ scenario: 'store', metric: `peak RSS (VmHWM) during the queries, ${count / 1000}k on disk`, value: worst, unit: 'MB', target: '≤ 128', pass: worst <= 128, detail: { byQuery: peaks, rssMb: round(svc.memory().rssMb, 1) } });
   } finally {
     await svc?.stop();
     rmSync(dir, { recursive: true, force: true });
