@@ -10,6 +10,7 @@ import type { HttpDeps } from './deps.js';
 import { isUnexpected, rawErrorResponse, sendError } from './error-response.js';
 import { getHealth } from './health-route.js';
 import { getLiveness } from './liveness-route.js';
+import { slowRequestLog } from './slow-request-log.js';
 import { HttpError } from './http-error.js';
 import type { LiveStats } from './live-registry.js';
 import { getLogs } from './logs-route.js';
@@ -51,6 +52,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
       sendError(res, err);
     },
   });
+  app.use(slowRequestLog(ctx));
   app.use(guard(ctx));
   const routes: Record<string, Handler> = {
     '/logs': (req, res) => getLogs(ctx, req.search, res),
