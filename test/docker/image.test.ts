@@ -6,9 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type Docker from 'dockerode';
@@ -16,25 +13,13 @@ import { findExecutable, findStaticBusybox, parseDockerHost, TEST_LABEL, TEST_RU
 import { ensureNodeStandin, NODE_STANDIN_IMAGE, standinCaBundle } from '../rig/node-base-image.js';
 import { dockerLogs, removeTestContainers, requireEngine, rigDocker, RUN_ID, runContainer, waitFor } from '../rig/rig-client.js';
 import { request } from '../support/http-client.js';
+import { freePort, ROOT } from '../support/service-process.js';
 
 const test = suite('docker image');
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const IMAGE = `logagg-test/logagg:${RUN_ID.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}`;
 const VOLUME = `logagg-test-data-${RUN_ID.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}`;
 const log = (m: string): void => void process.stdout.write(`[image] ${m}\n`);
-
-/** A port nothing listens on now (host network: the container binds it on this machine). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** `docker build` with the classic builder (as the engine's API offers it), applying .dockerignore like any user's CLI. */
 function dockerBuild(args: string[]): Promise<{ code: number; output: string }> {
