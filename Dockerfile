@@ -20,7 +20,8 @@ RUN if [ "$INSTALL_TOOLCHAIN" = 1 ]; then \
       apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*; \
     fi
 COPY package.json package-lock.json ./
-RUN npm_config_build_from_source=true npm ci --build-from-source --no-audit --no-fund
+# nodedir: the headers the node image ships in /usr/local/include/node (no download from nodejs.org).
+RUN npm_config_build_from_source=true npm_config_nodedir=/usr/local npm ci --build-from-source --no-audit --no-fund
 # The sources .dockerignore lets in: main.ts, runtime, actors, http, the tsconfigs, the healthcheck.
 COPY . .
 # The service only (tsconfig.build.json: no tests, no bench), then production dependencies only,
