@@ -6,11 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type Docker from 'dockerode';
 import { findExecutable, findStaticBusybox, parseDockerHost, TEST_LABEL, TEST_RUN_LABEL } from '../rig/docker-rig.js';
-import { ensureNodeStandin, NODE_STANDIN_IMAGE, standinCaBundle } from '../rig/node-base-image.js';
+import { DEBIAN_STANDIN_IMAGE, ensureDebianNodeStandin, ensureNodeStandin, NODE_STANDIN_IMAGE, standinCaBundle } from '../rig/node-base-image.js';
 import { dockerLogs, removeTestContainers, requireEngine, rigDocker, RUN_ID, runContainer, waitFor } from '../rig/rig-client.js';
 import { request } from '../support/http-client.js';
 import { freePort, ROOT } from '../support/service-process.js';
@@ -20,6 +21,22 @@ const test = suite('docker image');
 const IMAGE = `logagg-test/logagg:${RUN_ID.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}`;
 const VOLUME = `logagg-test-data-${RUN_ID.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}`;
 const log = (m: string): void => void process.stdout.write(`[image] ${m}\n`);
+
+/**
+ * Production dependencies whose install compiles a native addon (node-gyp, prebuild-install), from the
+ * lock file: with any, the build stage needs its toolchain, and the test builds on the Debian stand-in
+ * where the Dockerfile's own apt-get installs it. LOGAGG_IMAGE_TOOLCHAIN=1 takes that path regardless.
+ */
+function nativeDependencies(): string[] {
+  const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; optional?: boolean; hasInstallScript?: boolean }> };
+  return Object.entries(lock.packages)
+    .filter(([where, p]) => where.startsWith('node_modules/') && p.hasInstallScript && !p.dev && !p.optional)
+    .map(([where]) => where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length))
+    .filter((name) => {
+      const install = (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.install ?? '';
+      return /node-gyp|prebuild-install|node-pre-gyp/.test(install);
+    });
+}
 
 /** `docker build` with the classic builder (as the engine's API offers it), applying .dockerignore like any user's CLI. */
 function dockerBuild(args: string[]): Promise<{ code: number; output: string }> {
@@ -88,9 +105,12 @@ async function processIds(c: Docker.Container): Promise<{ uid: number; groups: n
 if (requireEngine(test)) {
   const spec = parseDockerHost(process.env.DOCKER_HOST!);
   let socketGid = -1;
+  const native = nativeDependencies();
   let built = false;
 
+  const suiteStart = Date.now();
   test.after(async () => {
+    log(`image suite took ${Date.now() - suiteStart} ms`);
     await removeTestContainers();
     const d = rigDocker();
     await d.getVolume(VOLUME).remove().catch(() => undefined);
@@ -103,14 +123,17 @@ if (requireEngine(test)) {
     assert.ok(busybox, 'a static busybox (busybox-static) is needed for the stand-in base image');
     const d = rigDocker();
     await ensureNodeStandin(d, busybox, log);
+    const toolchain = native.length > 0 || process.env.LOGAGG_IMAGE_TOOLCHAIN === '1';
+    if (toolchain) await ensureDebianNodeStandin(d, log);
+    log(native.length ? `native addons to compile in the build stage: ${native.join(', ')}` : 'no native addon among the production dependencies');
     socketGid = statSync(spec.socketPath).gid;
     const ca = standinCaBundle();
     const t0 = Date.now();
     const r = await dockerBuild([
       '--network', 'host',
       '--build-arg', `NODE_IMAGE=${NODE_STANDIN_IMAGE}`,
-      '--build-arg', `BUILD_IMAGE=${NODE_STANDIN_IMAGE}`,
-      '--build-arg', 'INSTALL_TOOLCHAIN=0',
+      '--build-arg', `BUILD_IMAGE=${toolchain ? DEBIAN_STANDIN_IMAGE : NODE_STANDIN_IMAGE}`,
+      '--build-arg', `INSTALL_TOOLCHAIN=${toolchain ? 1 : 0}`,
       '--build-arg', `DOCKER_GID=${socketGid}`,
       ...(ca ? ['--build-arg', `NODE_EXTRA_CA_CERTS=${ca}`] : []),
       '-t', IMAGE,
@@ -128,7 +151,7 @@ if (requireEngine(test)) {
     // What ships: the compiled service and production dependencies; no tests, bench, sources, TypeScript, git.
     const check = await rigDocker().createContainer({
       Image: IMAGE,
-      Cmd: ['node', '-e', `const fs=require('fs');console.log(JSON.stringify({uid:process.getuid(),test:fs.existsSync('dist/test'),bench:fs.existsSync('dist/test/bench'),ts:fs.existsSync('node_modules/typescript'),uvu:fs.existsSync('node_modules/uvu'),src:fs.existsSync('actors'),git:fs.existsSync('.git'),main:fs.existsSync('dist/main.js'),health:fs.existsSync('dist/healthcheck.mjs'),buildinfo:fs.readdirSync('dist').filter(f=>f.includes('tsbuildinfo')).length,dataOwner:fs.statSync('/data').uid,gpp:fs.existsSync('/usr/bin/g++'),groups:require('child_process').execSync('id -G').toString().trim()}))`],
+      Cmd: ['node', '-e', `const fs=require('fs');console.log(JSON.stringify({uid:process.getuid(),test:fs.existsSync('dist/test'),bench:fs.existsSync('dist/test/bench'),ts:fs.existsSync('node_modules/typescript'),uvu:fs.existsSync('node_modules/uvu'),src:fs.existsSync('actors'),git:fs.existsSync('.git'),main:fs.existsSync('dist/main.js'),health:fs.existsSync('dist/healthcheck.mjs'),buildinfo:fs.readdirSync('dist').filter(f=>f.includes('tsbuildinfo')).length,dataOwner:fs.statSync('/data').uid,gpp:fs.existsSync('/usr/bin/g++'),groups:require('child_process').execSync('id -G').toString().trim(),native:${JSON.stringify(native)}.filter(n=>{try{require(n);return false}catch(e){console.error(e.message);return true}})}))`],
       Labels: { [TEST_LABEL]: '1', [TEST_RUN_LABEL]: RUN_ID },
       HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'json-file', Config: {} } },
     });
@@ -137,7 +160,8 @@ if (requireEngine(test)) {
     const facts = JSON.parse((await dockerLogs(check.id)).stdout.join('')) as Record<string, unknown>;
     assert.equal(
       { ...facts, groups: undefined },
-      { uid: 1000, test: false, bench: false, ts: false, uvu: false, src: false, git: false, main: true, health: true, buildinfo: 0, dataOwner: 1000, gpp: false, groups: undefined },
+      { uid: 1000, test: false, bench: false, ts: false, uvu: false, src: false, git: false, main: true, health: true, buildinfo: 0, dataOwner: 1000, gpp: false, groups: undefined, native: [] },
+      `facts of the image (native: addons that do not load): ${(await dockerLogs(check.id)).stderr.join('\n')}`,
     );
     assert.ok(String(facts.groups).split(' ').includes(String(socketGid)), `user node joins the socket's group ${socketGid} (DOCKER_GID): id -G = ${facts.groups}`);
   });
