@@ -24,11 +24,13 @@ COPY package.json package-lock.json ./
 RUN npm_config_build_from_source=true npm_config_nodedir=/usr/local npm ci --build-from-source --no-audit --no-fund
 # The sources .dockerignore lets in: main.ts, runtime, actors, http, the tsconfigs, the healthcheck.
 COPY . .
-# The service only (tsconfig.build.json: no tests, no bench), then production dependencies only,
-# gathered in /out so that the runtime stage takes them in one layer.
+# The service only (tsconfig.build.json: no tests, no bench), then production dependencies only, without
+# the intermediates of native builds (~20 MB for better-sqlite3), gathered in /out so that the runtime
+# stage takes them in one layer.
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
     && cp scripts/healthcheck.mjs dist/ && rm -f dist/.tsbuildinfo* \
     && npm prune --omit=dev --no-audit --no-fund \
+    && find node_modules -path '*/build/Release/*' \( -name obj -o -name obj.target -o -name .deps -o -name '*.a' \) -prune -exec rm -rf {} + \
     && mkdir /out && mv package.json node_modules dist /out/
 
 FROM ${NODE_IMAGE}
