@@ -152,8 +152,11 @@ export function ensureDebianNodeStandin(docker: Docker, log: (m: string) => void
     DEBIAN_STANDIN_IMAGE,
     (root) => {
       if (!findExecutable('debootstrap')) {
-        const apt = spawnSync('apt-get', ['install', '-y', 'debootstrap'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-        if (apt.status !== 0) throw new Error(`apt-get install debootstrap failed: ${apt.stderr || apt.error?.message}`);
+        const apt = (...args: string[]) => spawnSync('apt-get', args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+        // A fresh machine may have no package lists yet: update once and try again.
+        let r = apt('install', '-y', 'debootstrap');
+        if (r.status !== 0 && apt('update').status === 0) r = apt('install', '-y', 'debootstrap');
+        if (r.status !== 0) throw new Error(`apt-get install debootstrap failed: ${r.stderr || r.error?.message}`);
       }
       const r = spawnSync('debootstrap', ['--variant=minbase', 'bookworm', root, DEBIAN_MIRROR], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       if (r.status !== 0) throw new Error(`debootstrap failed (exit ${r.status}): ${(r.stderr || r.stdout || r.error?.message || '').slice(-2000)}`);
