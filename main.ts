@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './actors/config.js';
 import { QUERY_BUDGET_MS, startService } from './actors/service.js';
-import { serviceLog, setServiceLogLevel } from './actors/service-log.js';
-import { createServer } from './http/index.js';
+import { configureServiceLog, serviceLog, setServiceLogLevel } from './actors/service-log.js';
+import { createServer, describeListenError } from './http/index.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     throw error;
   }
   setServiceLogLevel(config.logLevel);
+  configureServiceLog({ format: config.logFormat });
   if (process.env.SNAPSHOT_PATH) serviceLog(3, 'SNAPSHOT_PATH is retired and ignored: the store in DATA_DIR keeps entries and cursors across restarts and crashes');
   const startedAt = Date.now();
   const service = await startService(config, {
@@ -50,7 +51,13 @@ async function main(): Promise<void> {
       retentionMs: config.retentionMs,
     },
   );
-  const address = await http.listen(config.port, config.host);
+  const address = await http.listen(config.port, config.host).catch((error: unknown) => {
+    // A port in use or a host that is not ours is a setting to change: one line naming it, no stack.
+    const problem = describeListenError(error, config.port, config.host);
+    if (!problem) throw error;
+    process.stderr.write(`logagg: configuration error: ${problem.variable}: ${problem.message}\n`);
+    process.exit(2);
+  });
   serviceLog(2, `logagg ${version} listening on ${address.address}:${address.port} (Docker at ${config.dockerHost})`);
 
   let stopping = false;

@@ -1,4 +1,6 @@
 import { LEVELS, type Level } from './parse/log-entry.js';
+import { apiToken, bindHost, checkDockerUrl, corsOrigins, logFormat, writableDirectory } from './config-checks.js';
+import type { LogFormat } from './service-log.js';
 
 /** A configuration variable with a value we cannot use; the message names it and what is accepted. */
 export class ConfigError extends Error {
@@ -41,6 +43,8 @@ export interface Config {
   dataDir: string;
   /** MAX_STORAGE_MB in bytes: beyond it the oldest entries on disk are deleted first. */
   maxStorageBytes: number;
+  /** The service's own log lines: human-readable `text` or `json` (LOG_FORMAT). */
+  logFormat: LogFormat;
 }
 
 type Env = Record<string, string | undefined>;
@@ -97,6 +101,7 @@ function dockerHost(env: Env): string {
   const host = env.DOCKER_HOST?.trim();
   if (host) {
     if (!/^(unix:\/\/\/|tcp:\/\/|http:\/\/)/.test(host)) throw new ConfigError('DOCKER_HOST', `expected unix:///path/to/docker.sock or tcp://host:port, got "${host}"`);
+    checkDockerUrl('DOCKER_HOST', host);
     return host;
   }
   const socket = env.DOCKER_SOCKET?.trim() || '/var/run/docker.sock';
@@ -122,7 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (defaultLogLimit > maxLogLimit) throw new ConfigError('DEFAULT_LOG_LIMIT', `must not exceed MAX_LOG_LIMIT (${maxLogLimit}), got ${defaultLogLimit}`);
   return {
     port: int(env, 'LOG_AGGREGATOR_PORT', 8015, 0, 65535),
-    host: env.LOG_AGGREGATOR_HOST?.trim() || '0.0.0.0',
+    host: bindHost(env, 'LOG_AGGREGATOR_HOST', '0.0.0.0'),
     logLevel: logLevel as Level,
     dockerHost: dockerHost(env),
     dockerApiVersion: apiVersion && apiVersion !== 'auto' ? (apiVersion.startsWith('v') ? apiVersion : `v${apiVersion}`) : undefined,
@@ -139,10 +144,11 @@ export function loadConfig(env: Env = process.env): Config {
     excludeContainers: globs(env, 'EXCLUDE_CONTAINERS'),
     backfillConcurrency: int(env, 'BACKFILL_CONCURRENCY', 4, 1, 1000),
     followerStallMs: num(env, 'FOLLOWER_STALL_SECONDS', 30, 0.1, 86_400) * 1000,
-    apiToken: env.API_TOKEN || undefined,
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    apiToken: apiToken(env, 'API_TOKEN'),
+    corsOrigins: corsOrigins(env, 'CORS_ORIGINS'),
     storage: storage(env),
-    dataDir: env.DATA_DIR?.trim() || './data',
+    dataDir: storage(env) === 'disk' ? writableDirectory(env, 'DATA_DIR', './data') : env.DATA_DIR?.trim() || './data',
     maxStorageBytes: int(env, 'MAX_STORAGE_MB', 1024, 1, 16 * 1024 * 1024) * 1024 * 1024,
+    logFormat: logFormat(env, 'LOG_FORMAT'),
   };
 }

@@ -4,9 +4,11 @@ import { ask, backoffDelay, DEFAULT_BACKOFF, unhandled, type ActorContext, type 
 import type { ContainerMsg, FollowerReport, FollowerStatus } from './container-actor.js';
 import { containerInfo, isCollected, type ContainerInfo } from './container-info.js';
 import { openEventStream } from './docker/docker-client.js';
+import { explainDockerError } from './docker/docker-error.js';
 import { watchStream } from './docker/watch-stream.js';
 import { StringDecoder } from 'node:string_decoder';
-import { serviceLog } from './service-log.js';
+import { serviceLog, serviceLogEnabled } from './service-log.js';
+import { containerFields, logFollowerChange } from './follower-log.js';
 
 /** Queries and reports the DiscoveryActor answers. */
 export type DiscoveryMsg = { type: 'status'; replyTo: ActorRef<DiscoveryStatus> } | FollowerReport;
@@ -131,7 +133,10 @@ class DiscoveryActor {
         return;
       case 'followerState': {
         const k = this.known.get(msg.status.id);
-        if (k) k.follower = msg.status;
+        if (k) {
+          logFollowerChange(k.follower, msg.status);
+          k.follower = msg.status;
+        }
         return;
       }
       case 'followerStalled': {
@@ -212,15 +217,18 @@ class DiscoveryActor {
     this.connects++;
     this.attempt = 0;
     this.lastError = undefined;
-    serviceLog(2, `connected to Docker; following ${this.known.size} containers`);
+    serviceLog(2, `connected to Docker${this.connects > 1 ? ' again' : ''}; following ${this.known.size} containers`, { event: 'docker.connected', containers: this.known.size, connects: this.connects });
   }
 
   private disconnected(error: unknown): void {
     this.gen++;
     this.stream?.destroy();
     this.stream = undefined;
-    const message = String((error as Error)?.message ?? error);
-    if (this.connected || this.attempt === 0) serviceLog(3, `Docker connection lost: ${message}; reconnecting`);
+    const message = explainDockerError(error, (this.deps.docker.modem as { socketPath?: string }).socketPath);
+    if (this.connected) serviceLog(3, `Docker connection lost: ${message}; reconnecting`, { event: 'docker.lost', error: message });
+    else if (this.connects === 0 && this.attempt === 0) serviceLog(4, `could not connect to Docker: ${message}; retrying with backoff`, { event: 'docker.connect_failed', error: message });
+    else if (this.attempt === 0) serviceLog(3, `could not reconnect to Docker: ${message}; retrying with backoff`, { event: 'docker.connect_failed', error: message });
+    else if (serviceLogEnabled(1)) serviceLog(1, `Docker connect attempt ${this.attempt + 1} failed: ${message}`, { event: 'docker.connect_failed', error: message, attempt: this.attempt + 1 });
     this.connected = false;
     this.lastError = message;
     this.ctx.startTimer('connect', { type: 'connect' }, backoffDelay(this.attempt++, RECONNECT_BACKOFF, Math.random()));
@@ -247,6 +255,7 @@ class DiscoveryActor {
     }
     for (const [id, k] of this.known) {
       if (present.has(id)) continue;
+      serviceLog(2, `container ${k.info.name} is gone; no longer followed`, { event: 'container.removed', ...containerFields(k.info) });
       k.ref.tell({ type: 'destroyed' });
       this.known.delete(id);
     }
@@ -265,8 +274,9 @@ class DiscoveryActor {
         this.ctx.clock,
       );
       this.known.set(info.id, { info, ref: reply.ref as ActorRef<ContainerMsg>, state });
+      serviceLog(2, `following container ${info.name} (service ${info.service}, ${state}, id ${info.id.slice(0, 12)})`, { event: 'container.followed', ...containerFields(info), state });
     } catch (error) {
-      serviceLog(3, `could not start following ${info.name}: ${String((error as Error)?.message ?? error)}`);
+      serviceLog(3, `could not start following ${info.name}: ${String((error as Error)?.message ?? error)}`, { event: 'container.follow_failed', ...containerFields(info) });
     }
   }
 
@@ -310,18 +320,21 @@ class DiscoveryActor {
       }
       case 'die':
         if (k) {
+          serviceLog(2, `container ${k.info.name} stopped${attrs.exitCode !== undefined ? ` (exit code ${attrs.exitCode})` : ''}`, { event: 'container.stopped', ...containerFields(k.info), exit_code: attrs.exitCode === undefined ? undefined : Number(attrs.exitCode) });
           k.state = 'exited';
           k.ref.tell({ type: 'died', at: e.timeNano ? e.timeNano / 1e6 : e.time ? e.time * 1000 : undefined });
         }
         return;
       case 'destroy':
         if (k) {
+          serviceLog(2, `container ${k.info.name} removed; no longer followed`, { event: 'container.removed', ...containerFields(k.info) });
           k.ref.tell({ type: 'destroyed' });
           this.known.delete(id);
         }
         return;
       case 'rename':
         if (k && attrs.name) {
+          serviceLog(1, `container ${k.info.name} renamed to ${attrs.name}`, { event: 'container.renamed', ...containerFields(k.info), new_name: attrs.name });
           k.info = containerInfo(id, attrs.name, k.info.image, k.info.labels);
           k.ref.tell({ type: 'renamed', name: attrs.name });
         }

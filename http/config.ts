@@ -34,6 +34,8 @@ export interface HttpConfig {
   maxUrlLength?: number;
   /** Node's limit on the request head; larger gets 431 (default 16 KiB). */
   maxHeaderSize?: number;
+  /** A request answered slower than this is written to the service's own log (default 1 s). */
+  slowRequestMs?: number;
 }
 
 /** Defaults of the optional settings. */
@@ -44,6 +46,7 @@ export const HTTP_DEFAULTS = {
   sseKeepaliveMs: 15_000,
   maxUrlLength: 8 * 1024,
   maxHeaderSize: 16 * 1024,
+  slowRequestMs: 1000,
 } as const;
 
 /** A streaming client that has dropped this many times its queue bound in one stall is disconnected. */

@@ -8,3 +8,4 @@ export type { LiveClientStats } from './live-client.js';
 export type { LiveStats } from './live-registry.js';
 export type { HealthReport } from './health-report.js';
 export type { LogsPage } from './logs-route.js';
+export * from './listen-error.js';

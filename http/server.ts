@@ -9,6 +9,8 @@ import { answerPreflight, applyCors, ALLOWED_METHODS } from './cors.js';
 import type { HttpDeps } from './deps.js';
 import { isUnexpected, rawErrorResponse, sendError } from './error-response.js';
 import { getHealth } from './health-route.js';
+import { getLiveness } from './liveness-route.js';
+import { slowRequestLog } from './slow-request-log.js';
 import { HttpError } from './http-error.js';
 import type { LiveStats } from './live-registry.js';
 import { getLogs } from './logs-route.js';
@@ -30,8 +32,8 @@ export interface HttpServer {
   liveStats(): LiveStats;
 }
 
-/** Routes that need no token. */
-const PUBLIC_PATH = /^\/health\/?$/i;
+/** Routes that need no token: health and liveness probes. */
+const PUBLIC_PATH = /^\/health(\/live)?\/?$/i;
 
 type Handler = (req: Request, res: http.ServerResponse) => Promise<void>;
 
@@ -54,6 +56,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
       sendError(res, err);
     },
   });
+  app.use(slowRequestLog(ctx));
   app.use(guard(ctx));
   const routes: Record<string, Handler> = {
     '/logs': (req, res) => getLogs(ctx, req.search, res),
@@ -63,6 +66,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
     '/health': (_req, res) => getHealth(ctx, res),
     '/metrics': (_req, res) => getMetrics(metrics, res),
     '/openapi.json': (_req, res) => getOpenApi(res, ctx.config.version),
+    '/health/live': async (_req, res) => getLiveness(res),
   };
   for (const [path, handler] of Object.entries(routes)) {
     app.get(path, handler);
@@ -117,7 +121,7 @@ function guard(ctx: HttpContext): Middleware {
   return (req, res, next) => {
     if (req.url.length > ctx.config.maxUrlLength) throw new HttpError(414, `request target longer than ${ctx.config.maxUrlLength} characters`);
     applyCors(req, res, ctx.config.corsOrigins);
-    // Preflights carry no credentials; /health is for probes without any.
+    // Preflights carry no credentials; /health and /health/live are for probes without any.
     if (req.method !== 'OPTIONS' && !PUBLIC_PATH.test(req.path)) {
       // Browsers' EventSource cannot set headers either: the stream also takes ?token=.
       const queryToken = STREAM_PATH.test(req.path) ? new URLSearchParams(req.search).get('token') : undefined;

@@ -4,6 +4,8 @@ import type { ContainerInfo } from '../container-info.js';
 import { emptyParseCounts, type ParseCounts, type PipelineOutput } from '../parse/index.js';
 import type { LogEntry } from '../parse/log-entry.js';
 import { dockerTsToMs } from './docker-timestamp.js';
+import { containerFields } from '../follower-log.js';
+import { serviceLog } from '../service-log.js';
 
 /**
  * Turns a follower's pipeline output into LogEntries and hands each batch, with the container's
@@ -19,6 +21,8 @@ export class EntryBatcher {
   lines = 0;
   /** Parse counts already sent with a batch: each batch carries the difference (for the metrics sink). */
   private countsSent: ParseCounts = emptyParseCounts();
+  /** Sinks whose last batch was refused (stopped, or mailbox full): logged once until they take one again. */
+  private readonly refusing = new Set<string>();
 
   constructor(
     private readonly info: ContainerInfo,
@@ -87,8 +91,22 @@ export class EntryBatcher {
     const parse = this.parseDelta();
     const at = this.now();
     for (const sink of this.sinks) {
-      if (!acked) sink.ref.tell({ type: 'append', entries, cursor, parse });
-      else if (sink.ref.tell({ type: 'append', entries, ack: this.ackTo, sink: sink.name, cursor, parse })) this.unacked.get(sink.name)!.push(at);
+      const taken = acked ? sink.ref.tell({ type: 'append', entries, ack: this.ackTo, sink: sink.name, cursor, parse }) : sink.ref.tell({ type: 'append', entries, cursor, parse });
+      if (taken && acked) this.unacked.get(sink.name)!.push(at);
+      this.noteSink(sink.name, taken, entries.length);
+    }
+  }
+
+  /** A sink that refuses a batch loses those lines: say so once, and once more when it takes batches again. */
+  private noteSink(sink: string, taken: boolean, count: number): void {
+    if (taken === !this.refusing.has(sink)) return;
+    const fields = { ...containerFields(this.info), sink };
+    if (taken) {
+      this.refusing.delete(sink);
+      serviceLog(2, `sink ${sink} takes the batches of ${this.info.name} again`, { event: 'sink.recovered', ...fields });
+    } else {
+      this.refusing.add(sink);
+      serviceLog(4, `sink ${sink} refused a batch of ${count} entries from ${this.info.name} (stopped or its mailbox full); they are missing from it`, { event: 'sink.failed', ...fields, entries: count });
     }
   }
 

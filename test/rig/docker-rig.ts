@@ -219,7 +219,7 @@ export function isStaticElf(file: string): boolean {
   }
 }
 
-function findStaticBusybox(): string | undefined {
+export function findStaticBusybox(): string | undefined {
   const candidates = [findExecutable('busybox'), '/bin/busybox', '/usr/bin/busybox'];
   for (const c of candidates) if (c && existsSync(c) && isStaticElf(c)) return c;
   return undefined;
@@ -412,13 +412,13 @@ export function buildBusyboxTar(busybox: string, applets: string[]): Buffer {
   return Buffer.concat(parts);
 }
 
-function busyboxApplets(busybox: string): string[] {
+export function busyboxApplets(busybox: string): string[] {
   const r = spawnSync(busybox, ['--list'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${busybox} --list failed: ${r.stderr || r.error?.message}`);
   return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
 }
 
-async function imageExists(docker: Docker, name: string): Promise<boolean> {
+export async function imageExists(docker: Docker, name: string): Promise<boolean> {
   try {
     await docker.getImage(name).inspect();
     return true;
