@@ -1,6 +1,7 @@
 import type { Level, LogEntry } from '../parse/log-entry.js';
 import { joinIso, splitIso } from './iso-nanos.js';
 import type { EntrySource } from './log-filter.js';
+import { IndexedHeap } from './indexed-heap.js';
 import { SeqDeque } from './seq-deque.js';
 
 /** One interned (container id, name, service) tuple and the time-ordered sequence numbers of its live entries. */
@@ -70,6 +71,8 @@ export class EntryStore {
   private readonly sourceTable: (Source | undefined)[] = [];
   private readonly sourceByKey = new Map<string, Source>();
   private readonly freeIx: number[] = [];
+  /** Sources by their oldest entry: the next to evict is at the top, whatever the number of containers. */
+  private readonly fronts = new IndexedHeap((a, b) => this.compare(this.sourceTable[a]!.entries.at(0), this.sourceTable[b]!.entries.at(0)) < 0);
   /** Oldest live sequence number. */
   private head = 0;
   /** Next sequence number to assign. */
@@ -171,6 +174,7 @@ export class EntryStore {
     const q = src.entries;
     if (q.length === 0 || this.compare(q.at(q.length - 1), seq) < 0) q.push(seq);
     else q.insertAt(this.insertionPoint(q, seq), seq);
+    if (q.at(0) === seq) this.fronts.update(src.index);
     return evicted;
   }
 
@@ -246,13 +250,8 @@ export class EntryStore {
    * (each is in time order). Arrival order differs from time order while history is read at startup.
    */
   private oldestByTime(): number {
-    let best = -1;
-    for (const s of this.sourceTable) {
-      if (!s || s.entries.length === 0) continue;
-      const front = s.entries.at(0);
-      if (best < 0 || this.compare(front, best) < 0) best = front;
-    }
-    return best;
+    const top = this.fronts.peek();
+    return top < 0 ? -1 : this.sourceTable[top]!.entries.at(0);
   }
 
   /**
@@ -273,6 +272,7 @@ export class EntryStore {
     const i = q.at(0) === seq ? 0 : q.indexFromFront(seq);
     if (i >= 0) q.removeAt(i);
     if (q.length === 0) this.release(src);
+    else if (i === 0) this.fronts.update(src.index);
     const fields = this.fields[slot];
     this.heldStringBytes -= stringBytes(this.messages[slot]!) + (fields === undefined ? 0 : stringBytes(fields));
     this.messages[slot] = '';
@@ -301,10 +301,12 @@ export class EntryStore {
       this.odd.delete(from);
       this.odd.set(to, odd);
     }
-    const q = this.sourceTable[this.sourceIx[b]!]!.entries;
+    const src = this.sourceTable[this.sourceIx[b]!]!;
+    const q = src.entries;
     const i = q.indexFromFront(from);
     if (i >= 0) q.removeAt(i);
     q.insertAt(this.insertionPoint(q, to), to);
+    this.fronts.update(src.index);
   }
 
   /** First position in `q` whose entry sorts after `seq`. */
@@ -333,6 +335,7 @@ export class EntryStore {
 
   /** A source without entries is forgotten, so that short-lived containers do not pile up. */
   private release(src: Source): void {
+    this.fronts.delete(src.index);
     this.sourceByKey.delete(src.key);
     this.sourceTable[src.index] = undefined;
     this.freeIx.push(src.index);

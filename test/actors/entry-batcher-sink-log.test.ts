@@ -27,11 +27,14 @@ test('refused, refused again (no second line), taken again', () => {
   const b = new EntryBatcher(info, [{ name: 'store', ref }, { name: 'buffer', ref: ok }], 1, ack, () => ({ containerId: info.id, positions: [] }) as never, () => 0);
   const out = (message: string) => ({ parsed: { level: 2 as const, message }, dockerTs: '2025-10-25T14:30:00.000000000Z', stream: 'stdout' as const });
   b.add([out('a')]);
+  b.send();
   b.add([out('b')]);
+  b.send();
   assert.is(lines.length, 1);
   assert.equal({ ...lines[0], time: undefined, message: undefined }, { time: undefined, level: 'ERROR', logger: 'logagg', message: undefined, event: 'sink.failed', container: 'api-1', container_id: info.id.slice(0, 12), service: 'api-1', sink: 'store', entries: 1 });
   accept = true;
   b.add([out('c')]);
+  b.send();
   assert.is(lines.length, 2);
   assert.is(lines[1]!.event, 'sink.recovered');
   assert.is(lines[1]!.level, 'INFO');

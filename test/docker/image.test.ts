@@ -172,7 +172,7 @@ if (requireEngine(test)) {
     const marker = `image-test-${RUN_ID}`;
     const source = await runContainer({ script: `echo "${marker} hello from a neighbour"; sleep 300`, name: `lg-image-src-${Date.now().toString(36)}` });
     const srcName = (await source.inspect()).Name.replace(/^\//, '');
-    const c = await runImage(spec.socketPath!, { port, name: `lg-image-svc-${Date.now().toString(36)}`, env: [`INCLUDE_CONTAINERS=${srcName}`, 'SNAPSHOT_PATH=/data/snapshot.ndjson'] });
+    const c = await runImage(spec.socketPath!, { port, name: `lg-image-svc-${Date.now().toString(36)}`, env: [`INCLUDE_CONTAINERS=${srcName}`] });
     const t0 = Date.now();
     try {
       await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', { timeoutMs: 60_000, intervalMs: 250, what: 'the HEALTHCHECK to report healthy' });
@@ -195,18 +195,33 @@ if (requireEngine(test)) {
     );
     assert.is(found[0].container_name, srcName);
     assert.is(found[0].message, `${marker} hello from a neighbour`);
-    // A graceful stop writes the snapshot into the volume: /data belongs to the service's user, though the root is read-only.
-    await c.stop({ t: 10 });
+    // The store lives in the volume: /data belongs to the service's user, though the root is read-only.
     const text = await output(c);
-    assert.match(text, /snapshot of \d+ entries written to \/data\/snapshot\.ndjson/);
+    assert.match(text, /store: \/data open/);
     assert.match(text, new RegExp(`following container ${srcName}`));
+    // Killed, not stopped: what was committed is there for the next container on the same volume.
+    await c.kill({ signal: 'SIGKILL' });
+    await c.remove({ force: true });
+    await source.remove({ force: true });
+    const port2 = await freePort();
+    const again = await runImage(spec.socketPath!, { port: port2, name: `lg-image-svc2-${Date.now().toString(36)}`, env: [`INCLUDE_CONTAINERS=${srcName}`] });
+    const kept = await waitFor(
+      async () => {
+        const r = await request(port2, `/logs?search=${encodeURIComponent(marker)}`).catch(() => undefined);
+        return r?.body?.logs?.length ? r.body.logs : undefined;
+      },
+      { timeoutMs: 30_000, what: "the neighbour's line after a SIGKILL and a new container on the same volume" },
+    );
+    assert.is(kept.length, 1, 'kept once');
+    await again.remove({ force: true });
   });
 
   test('a user without the socket group gets a clear error naming the GID; compose group_add fixes it', async () => {
     assert.ok(built, 'the image was not built');
     // uid 1001 has no /etc/group entries: as if the image had been built with another DOCKER_GID.
     const port = await freePort();
-    const denied = await runImage(spec.socketPath!, { port, user: '1001:1001', name: `lg-image-denied-${Date.now().toString(36)}` });
+    // STORAGE=memory: the volume belongs to uid 1000, and this is about the socket.
+    const denied = await runImage(spec.socketPath!, { port, user: '1001:1001', env: ['STORAGE=memory'], name: `lg-image-denied-${Date.now().toString(36)}` });
     const hint = await waitFor(async () => /permission denied on the Docker socket[^\n]*/.exec(await output(denied))?.[0], { timeoutMs: 20_000, what: 'the permission hint' });
     assert.match(hint, `group ${socketGid}`);
     assert.match(hint, `group_add: ["${socketGid}"]`);
@@ -217,7 +232,7 @@ if (requireEngine(test)) {
     await denied.remove({ force: true });
 
     const port2 = await freePort();
-    const added = await runImage(spec.socketPath!, { port: port2, user: '1001:1001', groupAdd: [String(socketGid)], name: `lg-image-added-${Date.now().toString(36)}` });
+    const added = await runImage(spec.socketPath!, { port: port2, user: '1001:1001', env: ['STORAGE=memory'], groupAdd: [String(socketGid)], name: `lg-image-added-${Date.now().toString(36)}` });
     await waitFor(async () => (await request(port2, '/health')).status === 200, { timeoutMs: 20_000, what: '/health 200 with group_add' });
     await added.remove({ force: true });
   });

@@ -4,7 +4,7 @@
  * format is honoured, and SIGTERM stops it cleanly. No Docker needed: the socket does not exist.
  */
 import net from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
@@ -51,12 +51,13 @@ test('an address that is not this machine: one line naming LOG_AGGREGATOR_HOST',
   assert.match(line, '192.0.2.1 is not an address of this machine');
 });
 
-test('settings refused before anything starts: CORS_ORIGINS=foo, a snapshot in a missing directory, a bad host', async () => {
+test('settings refused before anything starts: CORS_ORIGINS=foo, a data directory that is a file, a bad host', async () => {
   await refusedWith({ CORS_ORIGINS: 'foo' }, 'CORS_ORIGINS');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'logagg-main-'));
   try {
-    const line = await refusedWith({ SNAPSHOT_PATH: path.join(dir, 'missing', 'snap.ndjson') }, 'SNAPSHOT_PATH');
-    assert.match(line, 'does not exist');
+    writeFileSync(path.join(dir, 'file'), '');
+    const line = await refusedWith({ DATA_DIR: path.join(dir, 'file') }, 'DATA_DIR');
+    assert.match(line, 'is not a directory');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

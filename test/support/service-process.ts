@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from './http-client.js';
+import { tempDataDir } from './service-harness.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -31,8 +32,10 @@ export function freePort(): Promise<number> {
  * Spawns `cmd args` in the project root with `env` on top of a clean environment: the runner's
  * DOCKER_HOST and settings of the test process are not inherited unless given.
  */
+
 export function spawnService(cmd: string, args: string[], env: Record<string, string>): ServiceProcess {
-  const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_SOCKET: '/nonexistent/docker.sock' };
+  // Its own store, never the repository's ./data (removed when the test process exits).
+  const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_SOCKET: '/nonexistent/docker.sock', DATA_DIR: tempDataDir() };
   const child = spawn(cmd, args, { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
