@@ -6,27 +6,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nowMs, sleep } from './bench-util.js';
+import { freePort } from '../support/service-process.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url)); // <root>/dist/test/bench
 export const ROOT = path.resolve(HERE, '..', '..', '..');
 export const MAIN_JS = path.join(ROOT, 'dist', 'main.js');
 
 /** A free TCP port on 127.0.0.1 (closed again before returning; the service binds it right after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** GET on 127.0.0.1 without connection reuse; resolves with status and body (never rejects on HTTP errors). */
 export function httpGet(port: number, pathAndQuery: string, timeoutMs = 5000, agent: http.Agent | false = false): Promise<{ status: number; body: string }> {

@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
@@ -15,6 +14,7 @@ import { ensureAptTool } from '../rig/apt-tool.js';
 import { isCI, removeTestContainers, requireEngine, runContainer, waitFor } from '../rig/rig-client.js';
 import { uniquePrefix } from '../support/collect-helpers.js';
 import { request } from '../support/http-client.js';
+import { freePort } from '../support/service-process.js';
 import { startTestService, testConfig, type TestService } from '../support/service-harness.js';
 
 const test = suite('metrics-prometheus');
@@ -24,16 +24,6 @@ let http: HttpServer | undefined;
 let prometheus: ChildProcess | undefined;
 let dir: string | undefined;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs `cmd` with `input` on stdin: exit code and everything it printed. */
 function run(cmd: string, args: string[], input: string): Promise<{ code: number; output: string }> {
