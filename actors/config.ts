@@ -1,4 +1,5 @@
 import { LEVELS, type Level } from './parse/log-entry.js';
+import type { AlertSettings } from './alerts/alert-settings.js';
 
 /** A configuration variable with a value we cannot use; the message names it and what is accepted. */
 export class ConfigError extends Error {
@@ -41,6 +42,10 @@ export interface Config {
   dataDir: string;
   /** MAX_STORAGE_MB in bytes: beyond it the oldest entries on disk are deleted first. */
   maxStorageBytes: number;
+  /** LOGAGG_HOST_NAME: the host's name in alerts (else the Docker engine's name). */
+  hostName?: string;
+  /** Alert rules and destinations (alerts/alert-settings.ts): set by main from the environment and LOGAGG_CONFIG. */
+  alerts?: AlertSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -144,5 +149,6 @@ export function loadConfig(env: Env = process.env): Config {
     storage: storage(env),
     dataDir: env.DATA_DIR?.trim() || './data',
     maxStorageBytes: int(env, 'MAX_STORAGE_MB', 1024, 1, 16 * 1024 * 1024) * 1024 * 1024,
+    ...(env.LOGAGG_HOST_NAME?.trim() ? { hostName: env.LOGAGG_HOST_NAME.trim() } : {}),
   };
 }
