@@ -57,7 +57,10 @@ export class AlertEngine {
   private readonly rates: RateTracker;
   private readonly userRules: UserRule[];
   private readonly known = new Map<string, number>();
+  /** Per container, the newest Docker time seen (persisted). */
   private readonly watermarks = new Map<string, number>();
+  /** The watermarks of the previous run, as restored: lines up to them were judged then. */
+  private readonly judgedBefore = new Map<string, number>();
   private readonly labels = new Map<string, Record<string, string>>();
   private readonly states = new Map<string, StateAlert>();
   private readonly restarts = new Map<string, { times: number[]; lastAction: string; info: LifecycleEvent }>();
@@ -83,7 +86,10 @@ export class AlertEngine {
   restore(state: AlertEngineState): void {
     if (state.groups) this.grouper.restore(state.groups);
     for (const [k, v] of state.known ?? []) this.known.set(k, v);
-    for (const [k, v] of state.watermarks ?? []) this.watermarks.set(k, Math.max(v, this.watermarks.get(k) ?? -Infinity));
+    for (const [k, v] of state.watermarks ?? []) {
+      this.watermarks.set(k, Math.max(v, this.watermarks.get(k) ?? -Infinity));
+      this.judgedBefore.set(k, v);
+    }
   }
 
   /** The persisted parts changed since the previous call. */
@@ -103,7 +109,9 @@ export class AlertEngine {
 
   private judgeable(e: LogEntry): boolean {
     if (e.dockerMs < this.firstStartMs) return false;
-    const w = this.watermarks.get(e.containerId);
+    // Within this run every line arrives once (the followers and the store see to it); only what an
+    // earlier run judged, or history from before this run's first contact, is skipped.
+    const w = this.judgedBefore.get(e.containerId);
     return w === undefined ? e.dockerMs >= this.opts.processStartMs : e.dockerMs > w;
   }
 
@@ -115,8 +123,8 @@ export class AlertEngine {
       const judge = live && this.judgeable(e);
       if (judge) this.counts.judged++;
       else this.counts.history++;
-      if (live || e.dockerMs > (this.watermarks.get(e.containerId) ?? -Infinity)) {
-        this.watermarks.set(e.containerId, Math.max(e.dockerMs, this.watermarks.get(e.containerId) ?? -Infinity));
+      if (e.dockerMs > (this.watermarks.get(e.containerId) ?? -Infinity)) {
+        this.watermarks.set(e.containerId, e.dockerMs);
         this.dirty.add('watermarks');
       }
       if (e.level >= Level.ERROR) {
@@ -309,6 +317,7 @@ export class AlertEngine {
     const cutoff = nowMs - this.opts.retentionMs;
     for (const [k, v] of this.known) if (v < cutoff) this.known.delete(k);
     for (const [k, v] of this.watermarks) if (v < cutoff) this.watermarks.delete(k);
+    for (const [k, v] of this.judgedBefore) if (v < cutoff) this.judgedBefore.delete(k);
     this.dirty.add('known');
     this.dirty.add('watermarks');
   }
