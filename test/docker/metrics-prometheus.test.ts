@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
@@ -13,6 +12,7 @@ import * as assert from 'uvu/assert';
 import { createServer, type HttpServer } from '../../http/index.js';
 import { ensureAptTool } from '../rig/apt-tool.js';
 import { isCI, removeTestContainers, requireEngine, runContainer, waitFor } from '../rig/rig-client.js';
+import { freePort, stopChild } from '../support/child-process.js';
 import { uniquePrefix } from '../support/collect-helpers.js';
 import { request } from '../support/http-client.js';
 import { startTestService, testConfig, type TestService } from '../support/service-harness.js';
@@ -23,17 +23,6 @@ let service: TestService | undefined;
 let http: HttpServer | undefined;
 let prometheus: ChildProcess | undefined;
 let dir: string | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs `cmd` with `input` on stdin: exit code and everything it printed. */
 function run(cmd: string, args: string[], input: string): Promise<{ code: number; output: string }> {
@@ -61,12 +50,7 @@ async function tools(): Promise<Record<string, string> | undefined> {
 
 if (requireEngine(test)) {
   test.after.each(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((r) => prometheus!.once('exit', r));
-      prometheus.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (prometheus.exitCode === null) prometheus.kill('SIGKILL');
-    }
+    await stopChild(prometheus);
     prometheus = undefined;
     await http?.close();
     http = undefined;
