@@ -135,7 +135,8 @@ export class AlertEngine {
           this.known.delete(fp);
           this.known.set(fp, Math.max(seen ?? 0, e.dockerMs));
           if (this.known.size > MAX_KNOWN) this.known.delete(this.known.keys().next().value!);
-          this.dirty.add('known');
+          // Saved when a group is new or its last sighting moved by a minute (it matters only against the retention).
+          if (seen === undefined || e.dockerMs - seen > 60_000) this.dirty.add('known');
           if (judge && seen === undefined && this.s.enabled.new_exception) this.emit(out, this.lineAlert(e, 'new_exception', fp, 'error', `New exception in ${e.service}: ${truncate(firstLine(groupKey(e.message).type || e.message), 200)}`), nowMs, this.s.cooldownMs);
         }
       }
