@@ -11,6 +11,8 @@ import type { AlertListReply, AlertsStatus, NotifierMsg } from '../actors/alerts
 import type { NotificationRow, NotificationState } from '../actors/store/alert-tables.js';
 import type { HttpContext } from './context.js';
 import { HttpError, ParamError } from './http-error.js';
+import type { GaugeProvider } from './metrics.js';
+import { ask, type ActorRef } from '../runtime/index.js';
 import { sendJson } from './json-response.js';
 
 const STATES = ['pending', 'retrying', 'sent', 'failed'];
@@ -101,4 +103,17 @@ export async function postAlertTest(ctx: HttpContext, res: ServerResponse): Prom
   if (!ref) return sendJson(res, 200, { results: [], ok: true });
   const results = await ctx.ask<NotifierMsg, TestResult[]>(ref, (replyTo) => ({ type: 'test', notification: testNotification(now), replyTo }));
   sendJson(res, 200, { results, ok: results.every((r) => r.ok) });
+}
+
+/** `logagg_alert_notifications{destination, state}` for GET /metrics: sent and failed since start, retrying and pending now. */
+export function alertMetricsProvider(ref: ActorRef<NotifierMsg>): GaugeProvider {
+  return {
+    name: 'logagg_alert_notifications',
+    help: 'Alert notifications per destination: sent and failed since the service started; retrying and pending now.',
+    labelNames: ['destination', 'state'],
+    async read() {
+      const s = await ask<NotifierMsg, AlertsStatus>(ref, (replyTo) => ({ type: 'status', replyTo }), 2000);
+      return s.destinations.flatMap((d) => (['sent', 'failed', 'retrying', 'pending'] as const).map((state) => ({ labels: { destination: d.name, state }, value: d[state] })));
+    },
+  };
 }

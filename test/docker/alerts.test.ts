@@ -16,6 +16,7 @@ import { ask } from '../../runtime/index.js';
 import { alertSettings, type AlertSettings } from '../../actors/alerts/alert-settings.js';
 import type { AlertListReply, NotifierMsg } from '../../actors/alerts/notifier-actor.js';
 import { createServer, type HttpServer } from '../../http/index.js';
+import { alertMetricsProvider } from '../../http/alerts-route.js';
 import { ensureAptTool } from '../rig/apt-tool.js';
 import { isCI, removeTestContainers, requireEngine, runContainer, waitFor } from '../rig/rig-client.js';
 import { AlertReceiver, type Received } from '../support/alert-receiver.js';
@@ -196,6 +197,43 @@ if (requireEngine(test)) {
     assert.is(hook(r).length, 1);
     const list = await ask<NotifierMsg, AlertListReply>(second.alerts!, (replyTo) => ({ type: 'list', query: { limit: 10 }, replyTo }), 5000);
     assert.ok(list.ok && list.rows.length === 1 && list.rows[0]!.state === 'sent' && list.rows[0]!.attempts >= 2);
+  });
+
+  test('STORAGE=memory: alerts work; an unreachable destination is retried, shown in /health (still healthy) and /metrics', async () => {
+    const r = (receiver = await new AlertReceiver().start());
+    const deadPort = await freePort();
+    const prefix = uniquePrefix('alrm');
+    const s = await startTestService(
+      testConfig(new RegExp(`^${prefix}`), {
+        storage: 'memory',
+        alerts: settings(r, { builtin: { new_exception: false }, destinations: [{ name: 'hook', type: 'webhook', url: r.url('/hook') }, { name: 'dead', type: 'webhook', url: `http://127.0.0.1:${deadPort}/x` }] }),
+      }),
+    );
+    services.push(s);
+    http = createServer(
+      { buffer: s.buffer, store: s.store, errors: s.errors, discovery: s.discovery, stats: () => s.system.stats, alerts: s.alerts!, metrics: { providers: [alertMetricsProvider(s.alerts!)] } },
+      { defaultLimit: 100, maxLimit: 1000, askTimeoutMs: 5000, version: 'test', startedAt: Date.now(), maxClientQueue: 1000 },
+    );
+    const { port } = await http.listen(0, '127.0.0.1');
+    await runContainer({ name: `${prefix}-c`, script: `sleep 1; echo '{"level":"critical","message":"out of coffee"}'; sleep 60` });
+    await waitFor(() => hook(r)[0], { timeoutMs: 20_000, what: 'the notification' });
+    const health = await waitFor(
+      async () => {
+        const h = await request(port, '/health');
+        return h.body.alerts?.destinations?.find((d: any) => d.name === 'dead' && d.last_error) && h;
+      },
+      { timeoutMs: 10_000, what: 'the dead destination in /health' },
+    );
+    assert.is(health.status, 200);
+    checkResponse('/health', 200, health.body);
+    const dead = health.body.alerts.destinations.find((d: any) => d.name === 'dead');
+    assert.match(dead.last_error, /ECONNREFUSED/);
+    assert.is(dead.retrying + dead.pending, 1);
+    assert.match(health.body.alerts.note, /STORAGE=memory/);
+    const list = await request(port, '/alerts');
+    assert.equal(list.body.notifications.map((x: any) => `${x.destination}:${x.state === 'sent' ? 'sent' : 'waiting'}`).sort(), ['dead:waiting', 'hook:sent']);
+    const metrics = await request(port, '/metrics');
+    assert.match(metrics.text, /logagg_alert_notifications\{destination="hook",state="sent"\} 1/);
   });
 
   test('figures: delivery latency (line written → webhook received); a storm of 10,000 errors in 10 s across 5 services', async () => {
