@@ -108,11 +108,13 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   let alerts: ActorRef<NotifierMsg> | undefined;
   if (config.alerts) {
     const wire = { host: config.hostName ?? (await engineName(docker)), linkBaseUrl: config.alerts.linkBaseUrl ?? 'http://localhost:8015' };
+    // Their own one_for_one supervisor: a failing destination restarts alone, never the followers after it in root.
+    const alerting = await startChild<SupervisorMsg>(root, { id: 'alerting', restart: 'permanent', start: supervisor({ strategy: 'one_for_one', intensity: 10, periodMs: 60_000 }) });
     const destinations: { settings: (typeof config.alerts.destinations)[number]; ref: ActorRef<DeliveryMsg> }[] = [];
     for (const d of config.alerts.destinations) {
-      destinations.push({ settings: d, ref: await startChild<DeliveryMsg>(root, { id: `alert-delivery-${d.name}`, restart: 'permanent', start: deliveryActor({ destination: d, wire }) }) });
+      destinations.push({ settings: d, ref: await startChild<DeliveryMsg>(alerting, { id: `alert-delivery-${d.name}`, restart: 'permanent', start: deliveryActor({ destination: d, wire }) }) });
     }
-    alerts = await startChild<NotifierMsg>(root, {
+    alerts = await startChild<NotifierMsg>(alerting, {
       id: 'alerts',
       restart: 'permanent',
       start: notifierActor({ store, destinations, rules: errors, retentionMs: config.retentionMs, persistent: config.storage === 'disk' }),
