@@ -81,6 +81,8 @@ class DeliveryActor {
   private readonly queue: PQueue;
   private readonly items = new Map<number, Waiting>();
   private readonly active = new Map<string, AlertNotification>();
+  /** Rows finished lately: a sweep that read them before their state was saved does not send them twice. */
+  private readonly done = new Set<number>();
   private pausedUntil = 0;
   private sent = 0;
   private failed = 0;
@@ -108,7 +110,7 @@ class DeliveryActor {
   receive(msg: DeliveryMsg | Internal): void {
     switch (msg.type) {
       case 'send': {
-        if (this.items.has(msg.item.rowId)) return;
+        if (this.items.has(msg.item.rowId) || this.done.has(msg.item.rowId)) return;
         this.items.set(msg.item.rowId, { ...msg.item, replyTo: msg.replyTo, inFlight: false });
         this.schedule(msg.item.rowId, msg.item.nextAttemptMs ?? 0);
         return;
@@ -166,7 +168,13 @@ class DeliveryActor {
     it.inFlight = false;
     it.attempts++;
     const now = this.ctx.clock.now();
-    const report = (u: Omit<NotificationUpdate, 'id' | 'attempts'>): void => void it.replyTo.tell({ type: 'delivery', destination: this.d.name, update: { id: rowId, attempts: it.attempts, ...u } });
+    const report = (u: Omit<NotificationUpdate, 'id' | 'attempts'>): void => {
+      if (u.state === 'sent' || u.state === 'failed') {
+        this.done.add(rowId);
+        if (this.done.size > 1000) this.done.delete(this.done.values().next().value!);
+      }
+      it.replyTo.tell({ type: 'delivery', destination: this.d.name, update: { id: rowId, attempts: it.attempts, ...u } });
+    };
     if (outcome.ok) {
       this.items.delete(rowId);
       this.sent++;

@@ -42,7 +42,10 @@ export type NotifierMsg =
   | { type: 'status'; replyTo: ActorRef<AlertsStatus> }
   | { type: 'test'; notification: AlertNotification; replyTo: ActorRef<TestResult[]> };
 
-type Internal = DeliveryReport;
+type Internal = DeliveryReport | { type: 'sweep' };
+
+/** How often rows still pending are handed to their destination again (a restarted DeliveryActor forgot them; the others ignore repeats). */
+const SWEEP_MS = 60_000;
 
 /** What the notifier asks of the store (the StoreActor answers both). */
 export type NotifierStoreMsg = { type: 'alerts'; req: AlertStoreRequest; replyTo: ActorRef<AlertStoreReply> } | { type: 'health'; replyTo: ActorRef<StoreHealth> };
@@ -56,6 +59,7 @@ export interface NotifierOptions {
   retentionMs: number;
   persistent: boolean;
   askTimeoutMs?: number;
+  sweepMs?: number;
 }
 
 export function notifierActor(opts: NotifierOptions): ActorFactory<NotifierMsg> {
@@ -89,6 +93,16 @@ class NotifierActor {
     }
     for (const row of pending) this.dispatch(row);
     if (pending.length > 0) serviceLog(2, `alerts: resending ${pending.length} notification(s) not delivered before the restart`);
+    this.ctx.startTimer('sweep', { type: 'sweep' }, this.opts.sweepMs ?? SWEEP_MS);
+  }
+
+  private async sweep(): Promise<void> {
+    this.ctx.startTimer('sweep', { type: 'sweep' }, this.opts.sweepMs ?? SWEEP_MS);
+    try {
+      for (const row of await this.store<NotificationRow[]>({ op: 'notificationPending' })) this.dispatch(row);
+    } catch {
+      // the store is failing: the next sweep tries again
+    }
   }
 
   private async sendState(to: ActorRef<AlertStateMsg>): Promise<void> {
@@ -134,6 +148,8 @@ class NotifierActor {
         return;
       case 'stateWanted':
         return this.sendState(msg.replyTo);
+      case 'sweep':
+        return this.sweep();
       case 'delivery':
         try {
           await this.store({ op: 'notificationUpdate', update: msg.update });

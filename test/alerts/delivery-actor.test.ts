@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ActorSystem, ask, type ActorRef } from '../../runtime/index.js';
-import type { AlertNotification } from '../../actors/alerts/alert-model.js';
+import { makeNotification } from '../support/alert-notification.js';
 import type { DestinationSettings } from '../../actors/alerts/alert-settings.js';
 import { deliveryActor, type DeliveryMsg, type DeliveryReport, type DestinationStatus } from '../../actors/alerts/delivery-actor.js';
 import { AlertReceiver } from '../support/alert-receiver.js';
@@ -33,24 +33,7 @@ test.after.each(async () => {
   slow = undefined;
 });
 
-const n = (over: Partial<AlertNotification> = {}): AlertNotification => ({
-  id: 'x|1',
-  rule: 'critical_line',
-  kind: 'event',
-  status: 'firing',
-  severity: 'critical',
-  service: 'api',
-  group: 'g',
-  title: 'CRITICAL in api: boom',
-  message: 'boom',
-  count: 1,
-  suppressed: 0,
-  firstSeenMs: Date.now(),
-  lastSeenMs: Date.now(),
-  startsAtMs: Date.now(),
-  query: { service: 'api' },
-  ...over,
-});
+const n = makeNotification;
 
 function start(dest: Partial<DestinationSettings> & { url: string }, opts: { repostMs?: number } = {}) {
   system = new ActorSystem();
