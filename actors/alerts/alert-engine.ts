@@ -127,22 +127,23 @@ export class AlertEngine {
         this.watermarks.set(e.containerId, e.dockerMs);
         this.dirty.add('watermarks');
       }
-      if (e.level >= Level.ERROR) {
+      // One fingerprint per line, for both the known groups and the critical-line group.
+      const g = e.level >= Level.ERROR || (judge && e.level >= this.s.minLevel) ? groupKey(e.message) : undefined;
+      const fp = g ? fingerprintId(g.key) : '';
+      if (g && e.level >= Level.ERROR) {
         this.rates.record(e.service, e.dockerMs);
         if (e.dockerMs >= cutoff) {
-          const fp = fingerprintId(groupKey(e.message).key);
           const seen = this.known.get(fp);
           this.known.delete(fp);
           this.known.set(fp, Math.max(seen ?? 0, e.dockerMs));
           if (this.known.size > MAX_KNOWN) this.known.delete(this.known.keys().next().value!);
           // Saved when a group is new or its last sighting moved by a minute (it matters only against the retention).
           if (seen === undefined || e.dockerMs - seen > 60_000) this.dirty.add('known');
-          if (judge && seen === undefined && this.s.enabled.new_exception) this.emit(out, this.lineAlert(e, 'new_exception', fp, 'error', `New exception in ${e.service}: ${truncate(firstLine(groupKey(e.message).type || e.message), 200)}`), nowMs, this.s.cooldownMs);
+          if (judge && seen === undefined && this.s.enabled.new_exception) this.emit(out, this.lineAlert(e, 'new_exception', fp, 'error', `New exception in ${e.service}: ${truncate(firstLine(g.type || e.message), 200)}`), nowMs, this.s.cooldownMs);
         }
       }
       if (!judge) continue;
       if (this.s.enabled.critical_line && e.level >= this.s.minLevel) {
-        const fp = fingerprintId(groupKey(e.message).key);
         this.emit(out, this.lineAlert(e, 'critical_line', fp, severityOf(e.level), `${LEVELS[e.level]} in ${e.service}: ${truncate(firstLine(e.message), 200)}`), nowMs, this.s.cooldownMs);
       }
       for (const r of this.userRules) {
