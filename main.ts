@@ -1,9 +1,12 @@
 /** Entry point: read the configuration, start the actor tree, serve HTTP, stop cleanly on a signal. */
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './actors/config.js';
+import { alertSettings } from './actors/alerts/alert-settings.js';
+import { ConfigFileError, loadConfigFile } from './actors/service/config-file.js';
 import { QUERY_BUDGET_MS, startService } from './actors/service.js';
 import { configureServiceLog, serviceLog, setServiceLogLevel } from './actors/service-log.js';
 import { createServer, describeListenError } from './http/index.js';
+import { alertMetricsProvider } from './http/alerts-route.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -11,8 +14,12 @@ async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
+    // LOGAGG_CONFIG (the file) and the environment; the environment wins, and adds destinations.
+    const file = loadConfigFile();
+    config.alerts = alertSettings(process.env, file.alerts);
+    config.alerts.linkBaseUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof ConfigFileError) {
       process.stderr.write(`logagg: configuration error: ${error.message}\n`);
       process.exit(2);
     }
@@ -36,7 +43,8 @@ async function main(): Promise<void> {
       errors: service.errors,
       discovery: service.discovery,
       stats: () => service.system.stats,
-      metrics: { events: service.system.events, ingest: service.ingestMetrics },
+      metrics: { events: service.system.events, ingest: service.ingestMetrics, ...(service.alerts ? { providers: [alertMetricsProvider(service.alerts)] } : {}) },
+      ...(service.alerts ? { alerts: service.alerts } : {}),
     },
     {
       defaultLimit: config.defaultLogLimit,

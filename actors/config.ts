@@ -1,6 +1,7 @@
 import { LEVELS, type Level } from './parse/log-entry.js';
 import { apiToken, bindHost, checkDockerUrl, corsOrigins, logFormat, writableDirectory } from './config-checks.js';
 import type { LogFormat } from './service-log.js';
+import type { AlertSettings } from './alerts/alert-settings.js';
 
 /** A configuration variable with a value we cannot use; the message names it and what is accepted. */
 export class ConfigError extends Error {
@@ -45,6 +46,10 @@ export interface Config {
   maxStorageBytes: number;
   /** The service's own log lines: human-readable `text` or `json` (LOG_FORMAT). */
   logFormat: LogFormat;
+  /** LOGAGG_HOST_NAME: the host's name in alerts (else the Docker engine's name). */
+  hostName?: string;
+  /** Alert rules and destinations (alerts/alert-settings.ts): set by main from the environment and LOGAGG_CONFIG. */
+  alerts?: AlertSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -150,5 +155,6 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: storage(env) === 'disk' ? writableDirectory(env, 'DATA_DIR', './data') : env.DATA_DIR?.trim() || './data',
     maxStorageBytes: int(env, 'MAX_STORAGE_MB', 1024, 1, 16 * 1024 * 1024) * 1024 * 1024,
     logFormat: logFormat(env, 'LOG_FORMAT'),
+    ...(env.LOGAGG_HOST_NAME?.trim() ? { hostName: env.LOGAGG_HOST_NAME.trim() } : {}),
   };
 }

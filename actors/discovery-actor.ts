@@ -9,6 +9,7 @@ import { watchStream } from './docker/watch-stream.js';
 import { StringDecoder } from 'node:string_decoder';
 import { serviceLog, serviceLogEnabled } from './service-log.js';
 import { containerFields, logFollowerChange } from './follower-log.js';
+import type { LifecycleEvent } from './alerts/alert-model.js';
 
 /** Queries and reports the DiscoveryActor answers. */
 export type DiscoveryMsg = { type: 'status'; replyTo: ActorRef<DiscoveryStatus> } | FollowerReport;
@@ -65,6 +66,8 @@ export interface DiscoveryDeps {
   include: RegExp[];
   exclude: RegExp[];
   askTimeoutMs?: number;
+  /** Who hears of container starts, exits, OOM kills and health changes (the alert rules). */
+  lifecycle?: ActorRef<LifecycleEvent>;
 }
 
 /** Docker's event message: newer engines drop the legacy `status`/`id` fields. */
@@ -275,6 +278,7 @@ class DiscoveryActor {
       );
       this.known.set(info.id, { info, ref: reply.ref as ActorRef<ContainerMsg>, state });
       serviceLog(2, `following container ${info.name} (service ${info.service}, ${state}, id ${info.id.slice(0, 12)})`, { event: 'container.followed', ...containerFields(info), state });
+      this.tellLifecycle(info, 'seen', this.ctx.clock.now());
     } catch (error) {
       serviceLog(3, `could not start following ${info.name}: ${String((error as Error)?.message ?? error)}`, { event: 'container.follow_failed', ...containerFields(info) });
     }
@@ -298,6 +302,26 @@ class DiscoveryActor {
     }
   }
 
+  private tellLifecycle(info: ContainerInfo, action: LifecycleEvent['action'], atMs: number, exitCode?: number): void {
+    this.deps.lifecycle?.tell({ type: 'lifecycle', action, containerId: info.id, containerName: info.name, service: info.service, labels: info.labels, atMs, ...(exitCode !== undefined ? { exitCode } : {}) });
+  }
+
+  /** Starts, exits (with the code), OOM kills and health changes of collected containers, for the alert rules. */
+  private lifecycle(e: DockerEvent, action: string, id: string): void {
+    const k = this.known.get(id);
+    if (!k || !this.deps.lifecycle) return;
+    const at = e.timeNano ? e.timeNano / 1e6 : e.time ? e.time * 1000 : this.ctx.clock.now();
+    const attrs = e.Actor?.Attributes ?? {};
+    if (action === 'start' || action === 'oom') this.tellLifecycle(k.info, action, at);
+    else if (action === 'die') {
+      const code = Number(attrs.exitCode);
+      this.tellLifecycle(k.info, 'die', at, Number.isFinite(code) ? code : undefined);
+    } else if (action === 'health_status') {
+      const status = (e.Action ?? e.status ?? '').split(':')[1]?.trim();
+      if (status === 'unhealthy' || status === 'healthy') this.tellLifecycle(k.info, status, at);
+    }
+  }
+
   private async event(e: DockerEvent): Promise<void> {
     if (e.Type && e.Type !== 'container') return;
     this.events++;
@@ -306,6 +330,7 @@ class DiscoveryActor {
     if (!id) return;
     const attrs = e.Actor?.Attributes ?? {};
     const k = this.known.get(id);
+    if (k) this.lifecycle(e, action, id);
     switch (action) {
       case 'start': {
         if (k) {
@@ -315,7 +340,10 @@ class DiscoveryActor {
         }
         const { name = id.slice(0, 12), image = '', ...labels } = attrs;
         const info = containerInfo(id, name, image, labels);
-        if (isCollected(info, this.deps.include, this.deps.exclude)) await this.follow(info, 'running');
+        if (isCollected(info, this.deps.include, this.deps.exclude)) {
+          await this.follow(info, 'running');
+          this.lifecycle(e, action, id);
+        }
         return;
       }
       case 'die':

@@ -1,5 +1,8 @@
 import PQueue from 'p-queue';
-import { ActorSystem, ask, startChild, supervisor, type ActorRef, type Clock, type SupervisorMsg } from '../runtime/index.js';
+import { ActorSystem, ask, startChild, supervisor, systemClock, type ActorRef, type Clock, type SupervisorMsg } from '../runtime/index.js';
+import { deliveryActor, type DeliveryMsg } from './alerts/delivery-actor.js';
+import { LateRef } from './alerts/late-ref.js';
+import { notifierActor, type NotifierMsg } from './alerts/notifier-actor.js';
 import type { IngestSink } from './buffer-protocol.js';
 import { bufferActor, type BufferMsg } from './buffer-actor.js';
 import type { Config } from './config.js';
@@ -25,6 +28,8 @@ export interface Service {
   discovery: ActorRef<DiscoveryMsg>;
   /** Counts lines, bytes and parse outcomes per service for GET /metrics. */
   ingestMetrics: ActorRef<IngestMetricsMsg>;
+  /** The alert notifier (GET /alerts, POST /alerts/test, destinations' figures); absent without alert settings. */
+  alerts?: ActorRef<NotifierMsg>;
   /** Stops every actor in reverse start order. */
   stop(): Promise<void>;
 }
@@ -47,7 +52,8 @@ export type ServiceConfig = Pick<
   | 'storage'
   | 'dataDir'
   | 'maxStorageBytes'
->;
+> &
+  Partial<Pick<Config, 'alerts' | 'hostName'>>;
 
 /** Bounds of a graceful stop, together under the 25 s main allows (Compose waits 30 s). */
 const STOP_FOLLOWERS_MS = 8_000;
@@ -81,7 +87,12 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   const root = system.spawn<SupervisorMsg>('root', supervisor({ strategy: 'rest_for_one', intensity: 10, periodMs: 60_000 }));
 
   const buffer = await startChild<BufferMsg>(root, { id: 'buffer', restart: 'permanent', start: bufferActor({ capacity: config.maxLogBuffer, retentionMs: config.retentionMs }) });
-  const errors = await startChild<ErrorAlertMsg>(root, { id: 'errors', restart: 'permanent', start: errorAlertActor({ retentionMs: config.retentionMs, edges: buffer }) });
+  // The rules run in the ErrorAlertActor, which starts before the store (it is its downstream); the
+  // notifier they report to starts after it (it persists through it): bound below, before any entry flows.
+  const notifierRef = new LateRef<NotifierMsg>('/root/alerts');
+  const processStartMs = (options.clock ?? systemClock).now();
+  const alerting = config.alerts ? { alerts: { settings: config.alerts, notifier: notifierRef, processStartMs } } : {};
+  const errors = await startChild<ErrorAlertMsg>(root, { id: 'errors', restart: 'permanent', start: errorAlertActor({ retentionMs: config.retentionMs, edges: buffer, ...alerting }) });
   const store = await startChild<StoreMsg>(root, {
     id: 'store',
     restart: 'permanent',
@@ -98,6 +109,22 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     }),
   });
   const ingestMetrics = await startChild<IngestMetricsMsg>(root, { id: 'metrics', restart: 'permanent', start: ingestMetricsActor() });
+  let alerts: ActorRef<NotifierMsg> | undefined;
+  if (config.alerts) {
+    const wire = { host: config.hostName ?? (await engineName(docker)), linkBaseUrl: config.alerts.linkBaseUrl ?? 'http://localhost:8015' };
+    // Their own one_for_one supervisor: a failing destination restarts alone, never the followers after it in root.
+    const alerting = await startChild<SupervisorMsg>(root, { id: 'alerting', restart: 'permanent', start: supervisor({ strategy: 'one_for_one', intensity: 10, periodMs: 60_000 }) });
+    const destinations: { settings: (typeof config.alerts.destinations)[number]; ref: ActorRef<DeliveryMsg> }[] = [];
+    for (const d of config.alerts.destinations) {
+      destinations.push({ settings: d, ref: await startChild<DeliveryMsg>(alerting, { id: `alert-delivery-${d.name}`, restart: 'permanent', start: deliveryActor({ destination: d, wire }) }) });
+    }
+    alerts = await startChild<NotifierMsg>(alerting, {
+      id: 'alerts',
+      restart: 'permanent',
+      start: notifierActor({ store, destinations, rules: errors, retentionMs: config.retentionMs, persistent: config.storage === 'disk' }),
+    });
+    notifierRef.bind(alerts);
+  }
   const containers = await startChild<SupervisorMsg>(root, {
     id: 'containers',
     restart: 'permanent',
@@ -113,6 +140,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
       containers,
       include: config.includeContainers,
       exclude: config.excludeContainers,
+      ...(config.alerts ? { lifecycle: errors } : {}),
       follower: (info, report) =>
         containerActor({
           docker,
@@ -140,7 +168,17 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     }
     await system.shutdown(STOP_REST_MS);
   };
-  return { system, buffer, errors, store, logs: config.storage === 'disk' ? store : buffer, containers, discovery, ingestMetrics, stop };
+  return { system, buffer, errors, store, logs: config.storage === 'disk' ? store : buffer, containers, discovery, ingestMetrics, ...(alerts ? { alerts } : {}), stop };
+}
+
+/** The host's name in alerts: the Docker engine's `Name` (contracts: never os.hostname(), a container id in the image). */
+async function engineName(docker: ReturnType<typeof createDockerClient>): Promise<string> {
+  try {
+    const info = (await Promise.race([docker.info(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000).unref())])) as { Name?: string };
+    return info.Name || 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import type { LogEntry } from './parse/log-entry.js';
 import { serviceLog } from './service-log.js';
 import { StoreClient, StoreError } from './store/store-client.js';
 import { isCorruption } from './store/store-db.js';
+import { AlertMemory, type AlertStoreRequest } from './store/alert-tables.js';
 import type { RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
 
 /** The StoreActor's protocol: the followers' sink, their cursors, whole-window queries, its health. */
@@ -14,7 +15,11 @@ export type StoreMsg =
   | IngestMsg
   | CursorQuery
   | { type: 'query'; query: LogQuery; replyTo: ActorRef<QueryReply> }
-  | { type: 'health'; replyTo: ActorRef<StoreHealth> };
+  | { type: 'health'; replyTo: ActorRef<StoreHealth> }
+  | { type: 'alerts'; req: AlertStoreRequest; replyTo: ActorRef<AlertStoreReply> };
+
+/** The answer to an alert-state or notification request (alert-tables.ts). */
+export type AlertStoreReply = { ok: true; result: unknown } | { ok: false; error: string };
 
 /** What /health shows of the store. */
 export interface StoreHealth {
@@ -115,6 +120,8 @@ class StoreActor {
   private rebuildNext: Extract<Internal, { type: 'rebuildDue' }> | undefined;
   private rebuildWaiting = 0;
   private opened = false;
+  /** STORAGE=memory: alert state and notifications live here, for the process's life. */
+  private readonly alertMemory = new AlertMemory();
 
   constructor(
     private readonly ctx: ActorContext<StoreMsg | Internal>,
@@ -202,6 +209,8 @@ class StoreActor {
         msg.replyTo.tell(this.health());
         this.refreshStats();
         return;
+      case 'alerts':
+        return this.alerts(msg.req, msg.replyTo);
       case 'statsDone':
         if (msg.stats) this.stats = msg.stats;
         return;
@@ -225,6 +234,23 @@ class StoreActor {
       default:
         unhandled(msg);
     }
+  }
+
+  /** Alert state and notifications: in the database beside the entries, or in memory. */
+  private alerts(req: AlertStoreRequest, replyTo: ActorRef<AlertStoreReply>): void {
+    if (!this.client) {
+      try {
+        replyTo.tell({ ok: true, result: this.alertMemory.run(req) });
+      } catch (error) {
+        replyTo.tell({ ok: false, error: (error as Error).message });
+      }
+      return;
+    }
+    if (!this.opened) return void replyTo.tell({ ok: false, error: `store unavailable: ${this.failure?.message ?? 'not open'}` });
+    this.client.request<unknown>(req).then(
+      (result) => replyTo.tell({ ok: true, result }),
+      (error: StoreError) => replyTo.tell({ ok: false, error: error.message }),
+    );
   }
 
   private append(msg: IngestMsg): void {

@@ -1,5 +1,7 @@
 import type { BufferStats } from '../actors/buffer-protocol.js';
 import type { DiscoveryStatus, RuntimeStats, StoreHealth } from './deps.js';
+import type { AlertsStatus } from '../actors/alerts/notifier-actor.js';
+import type { DestinationStatus } from '../actors/alerts/delivery-actor.js';
 
 /** Body of `GET /health`. Parts whose actor did not answer are null and named in `problems`. */
 export interface HealthReport {
@@ -41,6 +43,12 @@ export interface HealthReport {
     /** memory mode: nothing survives a restart. */
     note?: string;
   };
+  /** Alert delivery per destination (an unreachable destination is retried and shown here; it never degrades the status). */
+  alerts?: {
+    destinations: DestinationStatus[];
+    /** memory mode: pending notifications and cooldowns do not survive a restart. */
+    note?: string;
+  };
   problems?: string[];
 }
 
@@ -49,6 +57,7 @@ export interface HealthInputs {
   discovery: DiscoveryStatus | undefined;
   buffer: BufferStats | undefined;
   store?: StoreHealth | undefined;
+  alerts?: AlertsStatus | undefined;
   runtime: RuntimeStats;
   liveDropped: number;
   problems: string[];
@@ -105,6 +114,10 @@ export function healthReport(h: HealthInputs): HealthReport {
       if (s.stats.oldestMs !== undefined) report.store.oldest = new Date(s.stats.oldestMs).toISOString();
     }
     if (s.mode === 'memory') report.store.note = 'STORAGE=memory: nothing survives a restart';
+  }
+  if (h.alerts) {
+    report.alerts = { destinations: h.alerts.destinations };
+    if (!h.alerts.persistent) report.alerts.note = 'STORAGE=memory: pending notifications and cooldowns do not survive a restart';
   }
   if (h.problems.length) report.problems = h.problems;
   return report;

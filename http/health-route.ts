@@ -5,6 +5,7 @@ import type { BufferMsg, DiscoveryMsg, DiscoveryStatus, StoreHealth, StoreMsg } 
 import { toHttpError } from './error-response.js';
 import { healthReport } from './health-report.js';
 import { sendJson } from './json-response.js';
+import type { AlertsStatus, NotifierMsg } from '../actors/alerts/notifier-actor.js';
 
 /**
  * `GET /health` (no token needed): asks the discovery and the buffer in parallel; one that fails
@@ -18,15 +19,18 @@ export async function getHealth(ctx: HttpContext, res: ServerResponse): Promise<
       return undefined;
     });
   const store = ctx.deps.store;
-  const [discovery, buffer, storeHealth] = await Promise.all([
+  const alerts = ctx.deps.alerts;
+  const [discovery, buffer, storeHealth, alertsStatus] = await Promise.all([
     part('discovery', ctx.ask<DiscoveryMsg, DiscoveryStatus>(ctx.deps.discovery, (replyTo) => ({ type: 'status', replyTo }))),
     part('buffer', ctx.ask<BufferMsg, BufferStats>(ctx.deps.buffer, (replyTo) => ({ type: 'stats', replyTo }))),
     store ? part('store', ctx.ask<StoreMsg, StoreHealth>(store, (replyTo) => ({ type: 'health', replyTo }))) : undefined,
+    alerts ? part('alerts', ctx.ask<NotifierMsg, AlertsStatus>(alerts, (replyTo) => ({ type: 'status', replyTo }))) : undefined,
   ]);
   const report = healthReport({
     discovery,
     buffer,
     store: storeHealth,
+    alerts: alertsStatus,
     runtime: ctx.deps.stats(),
     liveDropped: ctx.live.dropped,
     problems,

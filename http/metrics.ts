@@ -45,6 +45,8 @@ const ROUTES: [RegExp, string][] = [
   [/^\/health\/?$/, '/health'],
   [/^\/metrics\/?$/, '/metrics'],
   [/^\/openapi\.json$/, '/openapi.json'],
+  [/^\/alerts\/?$/, '/alerts'],
+  [/^\/alerts\/test\/?$/, '/alerts/test'],
 ];
 
 export function routeLabel(path: string): string {

@@ -122,6 +122,13 @@ const schemas: Record<string, Schema> = {
         },
         ['mode', 'state', 'pending_entries', 'last_seq', 'committed_seq', 'rebuilding_statistics'],
       ),
+      alerts: closed(
+        {
+          destinations: { type: 'array', items: ref('AlertDestination') },
+          note: { type: 'string', description: 'STORAGE=memory: pending notifications and cooldowns do not survive a restart.' },
+        },
+        ['destinations'],
+      ),
       problems: { type: 'array', items: { type: 'string' } },
     },
     [
@@ -142,6 +149,55 @@ const schemas: Record<string, Schema> = {
       'dropped_entries',
     ],
   ),
+  AlertDestination: closed(
+    {
+      name: { type: 'string' },
+      type: { enum: ['webhook', 'slack', 'discord', 'ntfy', 'alertmanager'] },
+      sent: { type: 'integer', minimum: 0, description: 'Delivered since the service started.' },
+      failed: { type: 'integer', minimum: 0, description: 'Given up on since the service started (a permanent error, or every retry failed).' },
+      retrying: { type: 'integer', minimum: 0, description: 'Waiting for a retry now (backoff, or Retry-After).' },
+      pending: { type: 'integer', minimum: 0, description: 'Waiting for a first attempt, or being sent, now.' },
+      last_error: { type: 'string' },
+      last_error_at: isoTime,
+      last_sent_at: isoTime,
+    },
+    ['name', 'type', 'sent', 'failed', 'retrying', 'pending'],
+  ),
+  AlertNotification: closed({
+    id: { type: 'integer' },
+    destination: { type: 'string' },
+    state: { enum: ['pending', 'retrying', 'sent', 'failed'] },
+    attempts: { type: 'integer', minimum: 0 },
+    created_at: isoTime,
+    sent_at: { oneOf: [isoTime, { type: 'null' }] },
+    next_attempt_at: { oneOf: [isoTime, { type: 'null' }] },
+    last_error: { type: ['string', 'null'] },
+    rule: { type: 'string', description: 'critical_line, error_rate_spike, new_exception, container_exit, container_oom, restart_loop, container_unhealthy, alert_storm, or a user rule\'s name.' },
+    service: { type: ['string', 'null'] },
+    status: { enum: ['firing', 'resolved'] },
+    severity: { enum: ['critical', 'error', 'warning', 'info'] },
+    title: { type: 'string' },
+    count: { type: 'integer', minimum: 0 },
+    suppressed: { type: 'integer', minimum: 0 },
+    container: { type: ['string', 'null'] },
+    summary: { enum: ['cooldown', 'storm', null] },
+  }),
+  AlertsPage: closed({
+    notifications: { type: 'array', items: ref('AlertNotification') },
+    count: { type: 'integer', minimum: 0 },
+    destinations: { type: 'array', items: ref('AlertDestination') },
+    persistent: { type: 'boolean', description: 'false with STORAGE=memory: nothing survives a restart.' },
+  }),
+  AlertTestResults: closed({
+    ok: { type: 'boolean', description: 'Every destination accepted the test.' },
+    results: {
+      type: 'array',
+      items: closed(
+        { destination: { type: 'string' }, type: { enum: ['webhook', 'slack', 'discord', 'ntfy', 'alertmanager'] }, ok: { type: 'boolean' }, status: { type: 'integer' }, error: { type: 'string' }, ms: { type: 'number', minimum: 0 } },
+        ['destination', 'type', 'ok', 'ms'],
+      ),
+    },
+  }),
   Error: closed({ error: { type: 'string' } }),
   ParamError: closed({ error: { type: 'string' }, parameter: { type: 'string', description: 'The query parameter at fault.' } }),
   LiveNotice: {
@@ -261,6 +317,30 @@ export const OPENAPI = {
         operationId: 'getMetrics',
         summary: 'Prometheus text exposition (version 0.0.4).',
         responses: { '200': { description: 'The metrics.', content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } } }, ...commonErrors },
+      },
+    },
+    '/alerts': {
+      get: {
+        operationId: 'getAlerts',
+        summary: 'Recent alert notifications, newest first, one per destination, with their delivery state; and each destination\'s figures.',
+        parameters: [
+          q('service', 'Only this service.'),
+          q('rule', 'Only this rule.'),
+          q('state', 'Only this delivery state.', { enum: ['pending', 'retrying', 'sent', 'failed'] }),
+          q('limit', 'At most this many (default 100, at most 1000).', { type: 'integer', minimum: 1 }),
+        ],
+        responses: { '200': { description: 'The notifications.', ...json(ref('AlertsPage')) }, ...pick('400'), ...commonErrors },
+      },
+    },
+    '/alerts/test': {
+      post: {
+        operationId: 'postAlertTest',
+        summary: 'Sends a test notification to every destination and answers with each one\'s result (one attempt, no retry). One call per 10 s.',
+        responses: {
+          '200': { description: 'Each destination\'s result.', ...json(ref('AlertTestResults')) },
+          '429': { ...error('Called again within 10 s.'), headers: { 'Retry-After': { schema: { type: 'string' } } } },
+          ...commonErrors,
+        },
       },
     },
     '/openapi.json': {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import polka, { type Middleware, type NextHandler, type Request } from 'polka';
 import { WebSocketServer } from 'ws';
+import { getAlerts, postAlertTest } from './alerts-route.js';
 import { authorize } from './auth.js';
 import { CLOSE_GRACE_MS, type HttpConfig } from './config.js';
 import { createContext, type HttpContext } from './context.js';
@@ -67,12 +68,17 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
     '/metrics': (_req, res) => getMetrics(metrics, res),
     '/openapi.json': (_req, res) => getOpenApi(res, ctx.config.version),
     '/health/live': async (_req, res) => getLiveness(res),
+    '/alerts': (req, res) => getAlerts(ctx, req.search, res),
   };
   for (const [path, handler] of Object.entries(routes)) {
     app.get(path, handler);
     app.options(path, (req, res) => answerPreflight(req, res, ctx.config.corsOrigins));
     app.all(path, (req, res) => sendError(res, new HttpError(405, `${req.method} is not allowed on ${req.path.slice(0, 200)}; use GET`, { Allow: ALLOWED_METHODS })));
   }
+
+  app.post('/alerts/test', (_req, res) => postAlertTest(ctx, res));
+  app.options('/alerts/test', (req, res) => answerPreflight(req, res, ctx.config.corsOrigins));
+  app.all('/alerts/test', (req, res) => sendError(res, new HttpError(405, `${req.method} is not allowed on /alerts/test; use POST`, { Allow: 'POST, OPTIONS' })));
 
   server.on('request', (req, res) => {
     try {

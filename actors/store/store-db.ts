@@ -13,6 +13,7 @@ import type { CollectCursor } from '../buffer-protocol.js';
 import { splitIso } from '../buffer/iso-nanos.js';
 import { compileFilter, isFilterError, type EntrySource } from '../buffer/log-filter.js';
 import type { Level } from '../parse/log-entry.js';
+import { AlertTables } from './alert-tables.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import type { RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store-protocol.js';
 
@@ -76,6 +77,8 @@ export class StoreDb {
   private upsertCursor!: Database.Statement;
   private writeTx!: (entries: StoredEntry[], cursors: CollectCursor[]) => void;
   path = '';
+  /** Alert state and notifications (see alert-tables.ts). */
+  alerts!: AlertTables;
 
   /** Opens (creating or migrating) the database in `dir`; a file SQLite cannot read is moved aside first. */
   open(dir: string, nowMs: number, forceMoveAside = false): StoreOpenResult {
@@ -146,6 +149,7 @@ export class StoreDb {
       })();
     }
     if (this.meta('first_start_ms') === undefined) this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('first_start_ms', String(nowMs));
+    this.alerts = new AlertTables(this.db);
     this.statements.clear();
     this.sourcesById.clear();
     this.sourcesByKey.clear();

@@ -4,6 +4,7 @@
  */
 import type { CollectCursor, LogFilter } from '../buffer-protocol.js';
 import type { LogEntry } from '../parse/log-entry.js';
+import type { AlertStoreRequest } from './alert-tables.js';
 
 /** A stored entry: a LogEntry with its sequence number. */
 export type StoredEntry = LogEntry & { seq: number };
@@ -62,7 +63,8 @@ export type StoreRequest =
   | { op: 'stats' }
   | { op: 'retention'; cutoffMs: number; maxBytes: number; batch: number }
   | { op: 'scan'; afterSeq: number; sinceMs: number; limit: number }
-  | { op: 'close' };
+  | { op: 'close' }
+  | AlertStoreRequest;
 
 /** A failed request: `code` is SQLite's (SQLITE_FULL, SQLITE_CORRUPT, …) when it came from the database. */
 export interface StoreFailure {

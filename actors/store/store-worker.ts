@@ -27,6 +27,13 @@ function run(req: StoreRequest): unknown {
       return db.scan(req.afterSeq, req.sinceMs, req.limit);
     case 'close':
       return db.close();
+    case 'alertStateGet':
+    case 'alertStatePut':
+    case 'notificationInsert':
+    case 'notificationUpdate':
+    case 'notificationList':
+    case 'notificationPending':
+      return db.alerts.run(req);
     default: {
       const never: never = req;
       throw new Error(`unknown store request ${JSON.stringify(never)}`);

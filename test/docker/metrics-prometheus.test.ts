@@ -12,9 +12,9 @@ import * as assert from 'uvu/assert';
 import { createServer, type HttpServer } from '../../http/index.js';
 import { ensureAptTool } from '../rig/apt-tool.js';
 import { isCI, removeTestContainers, requireEngine, runContainer, waitFor } from '../rig/rig-client.js';
+import { freePort, stopChild } from '../support/child-process.js';
 import { uniquePrefix } from '../support/collect-helpers.js';
 import { request } from '../support/http-client.js';
-import { freePort } from '../support/service-process.js';
 import { startTestService, testConfig, type TestService } from '../support/service-harness.js';
 
 const test = suite('metrics-prometheus');
@@ -51,12 +51,7 @@ async function tools(): Promise<Record<string, string> | undefined> {
 
 if (requireEngine(test)) {
   test.after.each(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((r) => prometheus!.once('exit', r));
-      prometheus.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (prometheus.exitCode === null) prometheus.kill('SIGKILL');
-    }
+    await stopChild(prometheus);
     prometheus = undefined;
     await http?.close();
     http = undefined;

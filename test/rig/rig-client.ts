@@ -92,6 +92,8 @@ export interface RunContainerOptions {
   stopTimeout?: number;
   /** Logging driver and its options, e.g. `{ type: 'local', opts: { 'max-size': '20k' } }`; default json-file without options. */
   log?: { type?: string; opts?: Record<string, string> };
+  /** A Docker healthcheck: `test` as CMD-SHELL, times in ms. */
+  healthcheck?: { test: string; intervalMs: number; timeoutMs?: number; retries?: number };
 }
 
 function restartPolicy(p: string | undefined): Docker.HostRestartPolicy | undefined {
@@ -116,6 +118,9 @@ export async function runContainer(opts: RunContainerOptions): Promise<Docker.Co
     Labels: { ...(opts.labels ?? {}), [TEST_LABEL]: '1', [TEST_RUN_LABEL]: RUN_ID },
     ...(opts.name ? { name: opts.name } : {}),
     ...(opts.env ? { Env: opts.env } : {}),
+    ...(opts.healthcheck
+      ? { Healthcheck: { Test: ['CMD-SHELL', opts.healthcheck.test], Interval: opts.healthcheck.intervalMs * 1e6, Timeout: (opts.healthcheck.timeoutMs ?? 1000) * 1e6, Retries: opts.healthcheck.retries ?? 1, StartPeriod: 0 } }
+      : {}),
     HostConfig: {
       NetworkMode: 'none',
       LogConfig: { Type: opts.log?.type ?? 'json-file', Config: { ...(opts.log?.opts ?? {}) } },

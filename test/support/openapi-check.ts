@@ -37,14 +37,14 @@ type Responses = Record<string, { content?: Record<string, { schema: object }> }
  * Checks that `status` is documented for GET `path` (a template, e.g. `/logs/service/{name}`) and that
  * `body` matches the schema of `mediaType`. Throws naming what does not match.
  */
-export function checkResponse(path: string, status: number, body: unknown, mediaType = 'application/json'): void {
-  const op = (OPENAPI.paths as unknown as Record<string, { get: { responses: Responses } }>)[path]?.get;
+export function checkResponse(path: string, status: number, body: unknown, mediaType = 'application/json', method: 'get' | 'post' = 'get'): void {
+  const op = (OPENAPI.paths as unknown as Record<string, Record<string, { responses: Responses }>>)[path]?.[method];
   if (!op) throw new Error(`${path} is not in the OpenAPI document`);
   const response = op.responses[String(status)];
   if (!response) throw new Error(`GET ${path}: status ${status} is not documented (documented: ${Object.keys(op.responses).join(', ')})`);
   const schema = response.content?.[mediaType]?.schema;
   if (!schema) throw new Error(`GET ${path} ${status}: no ${mediaType} schema documented`);
-  const key = `${path} ${status} ${mediaType}`;
+  const key = `${method} ${path} ${status} ${mediaType}`;
   let validate = compiled.get(key);
   if (!validate) compiled.set(key, (validate = ajv.compile(rewrite(schema) as object)));
   if (!validate(body)) throw new Error(`GET ${path} ${status} does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);

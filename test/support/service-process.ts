@@ -16,17 +16,7 @@ export interface ServiceProcess {
   exited: Promise<number>;
 }
 
-/** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './child-process.js';
 
 /**
  * Spawns `cmd args` in the project root with `env` on top of a clean environment: the runner's
