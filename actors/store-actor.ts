@@ -333,6 +333,7 @@ class StoreActor {
       limit: q.limit,
       ...(after ? { after } : {}),
       budgetMs: this.opts.queryBudgetMs ?? 5000,
+      ...(q.maxBytes !== undefined ? { maxBytes: q.maxBytes } : {}),
     };
     const self = this.ctx.self;
     this.client.request<StoreQueryResult>({ op: 'query', query: sq }).then(

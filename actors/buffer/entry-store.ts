@@ -2,6 +2,7 @@ import type { Level, LogEntry } from '../parse/log-entry.js';
 import { joinIso, splitIso } from './iso-nanos.js';
 import type { EntrySource } from './log-filter.js';
 import { SeqDeque } from './seq-deque.js';
+import { ENTRY_FIXED_BYTES } from '../service/budgets.js';
 
 /** One interned (container id, name, service) tuple and the time-ordered sequence numbers of its live entries. */
 export interface Source extends EntrySource {
@@ -75,10 +76,17 @@ export class EntryStore {
   /** Next sequence number to assign. */
   private next = 0;
   private heldStringBytes = 0;
+  private sourceBytes = 0;
+  private readonly fixedBytes: number;
+  /** The byte bound on approxBytes (MAX_LOG_BUFFER_MB): beyond it the oldest entries are evicted. */
+  readonly maxBytes: number;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, maxBytes = Infinity) {
     if (!(Number.isInteger(capacity) && capacity > 0)) throw new RangeError('buffer capacity must be a positive integer');
+    if (!(maxBytes > 0)) throw new RangeError('buffer byte bound must be positive');
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
+    this.fixedBytes = ENTRY_FIXED_BYTES * capacity;
     this.dockerMs = new Float64Array(capacity);
     this.nanos = new Int32Array(capacity);
     this.ownMs = new Float64Array(capacity);
@@ -171,6 +179,11 @@ export class EntryStore {
     const q = src.entries;
     if (q.length === 0 || this.compare(q.at(q.length - 1), seq) < 0) q.push(seq);
     else q.insertAt(this.insertionPoint(q, seq), seq);
+    // The byte bound: the oldest go until the window fits (an entry larger than the whole bound is not held at all).
+    while (this.approxBytes > this.maxBytes && this.size > 0) {
+      this.evictOne();
+      evicted++;
+    }
     return evicted;
   }
 
@@ -231,14 +244,12 @@ export class EntryStore {
     return oldest <= newest ? { oldestMs: oldest, newestMs: newest } : undefined;
   }
 
-  /** Rough bytes held: typed columns, string slots, strings, indexes. */
+  /**
+   * Rough bytes held, the figure the byte bound applies to: typed columns, string slots and the
+   * per-source indexes at full capacity (fixed), the strings, the odd times, the sources.
+   */
   get approxBytes(): number {
-    let bytes =
-      this.dockerMs.byteLength + this.storeSeq.byteLength + this.nanos.byteLength + this.ownMs.byteLength + this.ownSubMs.byteLength +
-      this.levels.byteLength + this.flags.byteLength + this.sourceIx.byteLength +
-      2 * 8 * this.capacity + this.heldStringBytes + this.odd.size * 160;
-    for (const s of this.sourceTable) if (s) bytes += s.entries.bytes + 200 + 2 * s.key.length;
-    return bytes;
+    return this.fixedBytes + this.heldStringBytes + this.odd.size * 160 + this.sourceBytes;
   }
 
   /**
@@ -327,6 +338,7 @@ export class EntryStore {
       src = { index, key, containerId: e.containerId, containerName: e.containerName, service: e.service, entries: new SeqDeque() };
       this.sourceTable[index] = src;
       this.sourceByKey.set(key, src);
+      this.sourceBytes += 200 + 2 * key.length;
     }
     return src;
   }
@@ -334,6 +346,7 @@ export class EntryStore {
   /** A source without entries is forgotten, so that short-lived containers do not pile up. */
   private release(src: Source): void {
     this.sourceByKey.delete(src.key);
+    this.sourceBytes -= 200 + 2 * src.key.length;
     this.sourceTable[src.index] = undefined;
     this.freeIx.push(src.index);
   }
