@@ -91,7 +91,9 @@ async function runCase(ctx: BenchContext, name: string, script: string, expect: 
     const detail: Record<string, unknown> = { collected: n, expected: expect };
     if (after) Object.assign(detail, await after(svc, container));
     await sleep(500);
-    return { name, peakMb: round(svc.memory().hwmMb, 1), health: watch.stop(), detail };
+    const m = svc.memory();
+    detail.rssAfterMb = round(m.rssMb, 1);
+    return { name, peakMb: round(m.hwmMb, 1), health: watch.stop(), detail };
   } finally {
     watch.stop();
     await svc.stop();
