@@ -21,4 +21,4 @@ EXPOSE 8015
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:8015/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # A small young generation (2 MB semi-spaces) keeps RSS inside the 128 MB the
 # service is specified for (npm start uses the same young-generation size; see README, Performance).
-CMD ["node", "--max-semi-space-size=2", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=96", "dist/main.js"]
