@@ -6,7 +6,7 @@
  *
  * | part                         | default | variable           |
  * |------------------------------|---------|--------------------|
- * | runtime, code, heap at rest  | ~40 MB  | –                  |
+ * | runtime, code, heap at rest  | ~45 MB  | – (anonymous; RSS also counts ~45 MB of the node binary's pages) |
  * | hot window (buffer)          | 32 MB   | MAX_LOG_BUFFER_MB  |
  * | live queues, all clients     | 16 MB   | MAX_LIVE_BYTES     |
  * | query pages (2 at a time)    | 2×8 MB  | MAX_RESPONSE_MB    |
@@ -14,7 +14,8 @@
  * | SQLite page cache (worker)   | 8 MB    | –                  |
  *
  * The store backlog only fills while the disk fails, and the live queues only while clients lag, so
- * the sum is a worst case rather than a steady state.
+ * the sum is a worst case rather than a steady state. `npm start` caps V8's old space at 96 MB: the
+ * heap's live set is bounded by these parts (live queues and socket buffers are off the heap).
  */
 
 export const MB = 1024 * 1024;
