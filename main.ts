@@ -56,6 +56,9 @@ async function main(): Promise<void> {
       version,
       startedAt,
       maxClientQueue: 1000,
+      maxLiveClients: config.maxLiveClients,
+      maxLiveBytes: config.maxLiveBytes,
+      maxResponseBytes: config.maxResponseBytes,
       retentionMs: config.retentionMs,
     },
   );

@@ -27,6 +27,8 @@ export interface LogQuery extends LogFilter {
   order?: 'desc' | 'asc';
   /** Opaque cursor from a previous page's `nextCursor`. */
   cursor?: string;
+  /** The page stops before its entries' JSON would pass this many bytes (one entry alone may), and carries `nextCursor`. */
+  maxBytes?: number;
 }
 
 export interface QueryResult {
@@ -57,6 +59,8 @@ export interface BufferStats {
   newestMs?: number;
   /** Rough bytes held by entries (typed columns + strings). */
   approxBytes: number;
+  /** The byte bound on approxBytes (MAX_LOG_BUFFER_MB); the oldest entries go first beyond it. */
+  maxBytes: number;
 }
 
 /** Acknowledges an append, so that a producer can bound what it has in flight; `sink` echoes the append's. */

@@ -2,6 +2,7 @@ import { LEVELS, type Level } from './parse/log-entry.js';
 import { apiToken, bindHost, checkDockerUrl, corsOrigins, logFormat, writableDirectory } from './config-checks.js';
 import type { LogFormat } from './service-log.js';
 import type { AlertSettings } from './alerts/alert-settings.js';
+import { BUDGET_DEFAULTS, ENTRY_FIXED_BYTES, MB } from './service/budgets.js';
 
 /** A configuration variable with a value we cannot use; the message names it and what is accepted. */
 export class ConfigError extends Error {
@@ -50,6 +51,14 @@ export interface Config {
   hostName?: string;
   /** Alert rules and destinations (alerts/alert-settings.ts): set by main from the environment and LOGAGG_CONFIG. */
   alerts?: AlertSettings;
+  /** MAX_LOG_BUFFER_MB in bytes: the hot window's byte bound, beside MAX_LOG_BUFFER entries (see service/budgets.ts). */
+  maxLogBufferBytes: number;
+  /** MAX_RESPONSE_MB in bytes: a `/logs` page stops at this size and carries next_cursor. */
+  maxResponseBytes: number;
+  /** MAX_LIVE_CLIENTS: open live streams at once; beyond it a 503. */
+  maxLiveClients: number;
+  /** MAX_LIVE_BYTES: every live client's pending bytes together; the clients furthest behind are shed beyond it. */
+  maxLiveBytes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -130,13 +139,19 @@ export function loadConfig(env: Env = process.env): Config {
   const defaultLogLimit = int(env, 'DEFAULT_LOG_LIMIT', 100, 1, 1_000_000);
   const maxLogLimit = int(env, 'MAX_LOG_LIMIT', 1000, 1, 1_000_000);
   if (defaultLogLimit > maxLogLimit) throw new ConfigError('DEFAULT_LOG_LIMIT', `must not exceed MAX_LOG_LIMIT (${maxLogLimit}), got ${defaultLogLimit}`);
+  const maxLogBuffer = int(env, 'MAX_LOG_BUFFER', 10_000, 1, 10_000_000);
+  const maxLogBufferBytes = int(env, 'MAX_LOG_BUFFER_MB', BUDGET_DEFAULTS.logBufferMb, 1, 1024 * 1024) * MB;
+  if (maxLogBuffer * ENTRY_FIXED_BYTES > maxLogBufferBytes / 2) {
+    const mb = Math.ceil((maxLogBuffer * ENTRY_FIXED_BYTES) / MB);
+    throw new ConfigError('MAX_LOG_BUFFER', `${maxLogBuffer} entries take ${mb} MB of index alone, more than half of MAX_LOG_BUFFER_MB (${maxLogBufferBytes / MB}): lower MAX_LOG_BUFFER or raise MAX_LOG_BUFFER_MB`);
+  }
   return {
     port: int(env, 'LOG_AGGREGATOR_PORT', 8015, 0, 65535),
     host: bindHost(env, 'LOG_AGGREGATOR_HOST', '0.0.0.0'),
     logLevel: logLevel as Level,
     dockerHost: dockerHost(env),
     dockerApiVersion: apiVersion && apiVersion !== 'auto' ? (apiVersion.startsWith('v') ? apiVersion : `v${apiVersion}`) : undefined,
-    maxLogBuffer: int(env, 'MAX_LOG_BUFFER', 10_000, 1, 10_000_000),
+    maxLogBuffer,
     retentionMs: num(env, 'LOG_RETENTION_HOURS', 24, 0.001, 24 * 365) * 3_600_000,
     batchSize: int(env, 'BATCH_SIZE', 100, 1, 100_000),
     defaultLogLimit,
@@ -156,5 +171,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxStorageBytes: int(env, 'MAX_STORAGE_MB', 1024, 1, 16 * 1024 * 1024) * 1024 * 1024,
     logFormat: logFormat(env, 'LOG_FORMAT'),
     ...(env.LOGAGG_HOST_NAME?.trim() ? { hostName: env.LOGAGG_HOST_NAME.trim() } : {}),
+    maxLogBufferBytes,
+    maxResponseBytes: int(env, 'MAX_RESPONSE_MB', BUDGET_DEFAULTS.responseMb, 1, 1024) * MB,
+    maxLiveClients: int(env, 'MAX_LIVE_CLIENTS', BUDGET_DEFAULTS.liveClients, 1, 1_000_000),
+    maxLiveBytes: int(env, 'MAX_LIVE_BYTES', BUDGET_DEFAULTS.liveBytes, 64 * 1024, 2 ** 40),
   };
 }

@@ -12,6 +12,7 @@ import { createDockerClient } from './docker/docker-client.js';
 import { errorAlertActor, type ErrorAlertMsg } from './error-alert-actor.js';
 import { ingestMetricsActor, type IngestMetricsMsg } from './ingest-metrics-actor.js';
 import { serviceLog } from './service-log.js';
+import { BUDGET_DEFAULTS } from './service/budgets.js';
 import { storeActor, type StoreMsg } from './store-actor.js';
 
 /** The running actor tree, as the HTTP front end and main see it. */
@@ -53,7 +54,7 @@ export type ServiceConfig = Pick<
   | 'dataDir'
   | 'maxStorageBytes'
 > &
-  Partial<Pick<Config, 'alerts' | 'hostName'>>;
+  Partial<Pick<Config, 'alerts' | 'hostName' | 'maxLogBufferBytes'>>;
 
 /** Bounds of a graceful stop, together under the 25 s main allows (Compose waits 30 s). */
 const STOP_FOLLOWERS_MS = 8_000;
@@ -63,7 +64,7 @@ const STOP_REST_MS = 5_000;
 export const QUERY_BUDGET_MS = 5000;
 
 /** Entries accepted but not yet on disk beyond which followers wait (a failing disk holds them in memory up to this). */
-const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+const MAX_PENDING_BYTES = BUDGET_DEFAULTS.storePendingBytes;
 
 /**
  * Starts the supervision tree: root (rest_for_one) → buffer, errors, containers (a supervisor of one
@@ -86,7 +87,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   // from them; a restarted followers' supervisor starts with no children, so discovery lists again.
   const root = system.spawn<SupervisorMsg>('root', supervisor({ strategy: 'rest_for_one', intensity: 10, periodMs: 60_000 }));
 
-  const buffer = await startChild<BufferMsg>(root, { id: 'buffer', restart: 'permanent', start: bufferActor({ capacity: config.maxLogBuffer, retentionMs: config.retentionMs }) });
+  const buffer = await startChild<BufferMsg>(root, { id: 'buffer', restart: 'permanent', start: bufferActor({ capacity: config.maxLogBuffer, maxBytes: config.maxLogBufferBytes, retentionMs: config.retentionMs }) });
   // The rules run in the ErrorAlertActor, which starts before the store (it is its downstream); the
   // notifier they report to starts after it (it persists through it): bound below, before any entry flows.
   const notifierRef = new LateRef<NotifierMsg>('/root/alerts');

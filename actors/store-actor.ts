@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from './buffer/query-cursor.js';
 import { splitIso } from './buffer/iso-nanos.js';
 import type { LogEntry } from './parse/log-entry.js';
 import { serviceLog } from './service-log.js';
+import { BUDGET_DEFAULTS } from './service/budgets.js';
 import { StoreClient, StoreError } from './store/store-client.js';
 import { isCorruption } from './store/store-db.js';
 import { AlertMemory, type AlertStoreRequest } from './store/alert-tables.js';
@@ -80,6 +81,8 @@ interface Batch {
 }
 
 const WRITE_MAX_ENTRIES = 5000;
+/** A write crosses to the worker as a structured clone: its bytes are bounded too, not only its entries. */
+const WRITE_MAX_BYTES = BUDGET_DEFAULTS.storeWriteBytes;
 const RETENTION_BATCH = 5000;
 const REBUILD_CHUNK = 2000;
 const RETRY = { ...DEFAULT_BACKOFF, baseMs: 500, maxMs: 30_000 };
@@ -272,12 +275,14 @@ class StoreActor {
     if (!this.failure) void this.write();
   }
 
-  private takeBatches(maxEntries: number): Batch[] {
+  private takeBatches(maxEntries: number, maxBytes = Infinity): Batch[] {
     const out: Batch[] = [];
     let n = 0;
-    while (this.pending.length > 0 && (out.length === 0 || n + this.pending[0]!.entries.length <= maxEntries)) {
+    let bytes = 0;
+    while (this.pending.length > 0 && (out.length === 0 || (n + this.pending[0]!.entries.length <= maxEntries && bytes + this.pending[0]!.bytes <= maxBytes))) {
       const b = this.pending.shift()!;
       n += b.entries.length;
+      bytes += b.bytes;
       out.push(b);
     }
     return out;
@@ -293,7 +298,7 @@ class StoreActor {
   private write(): void {
     if (this.writing || !this.client || !this.opened || this.pending.length === 0) return;
     this.writing = true;
-    const batches = this.takeBatches(WRITE_MAX_ENTRIES);
+    const batches = this.takeBatches(WRITE_MAX_ENTRIES, WRITE_MAX_BYTES);
     const self = this.ctx.self;
     this.client.request({ op: 'write', entries: batches.flatMap((b) => b.entries), cursors: this.cursorsOf(batches) }).then(
       () => self.tell({ type: 'written', ok: true, batches }),
@@ -387,6 +392,7 @@ class StoreActor {
       limit: q.limit,
       ...(after ? { after } : {}),
       budgetMs: this.opts.queryBudgetMs ?? 5000,
+      ...(q.maxBytes !== undefined ? { maxBytes: q.maxBytes } : {}),
     };
     const self = this.ctx.self;
     client.request<StoreQueryResult>({ op: 'query', query: sq }).then(

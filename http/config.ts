@@ -1,3 +1,5 @@
+import { BUDGET_DEFAULTS, MB } from '../actors/service/budgets.js';
+
 /** Default page size of `GET /logs` when `limit` is not given. */
 export const DEFAULT_LOG_LIMIT = 100;
 /** Largest page size of `GET /logs` (a larger `limit` is clamped) and largest live `tail`. */
@@ -22,8 +24,16 @@ export interface HttpConfig {
   startedAt: number;
   /** Entries a streaming client may have pending (not yet handed to its socket) before new ones are dropped for it. */
   maxClientQueue: number;
-  /** Same bound in bytes (default 1 MiB). */
+  /** Same bound in bytes (default 1 MiB); also what a stream's `tail` may fill. */
   maxClientQueueBytes?: number;
+  /** Open live clients at once (MAX_LIVE_CLIENTS); beyond it a 503 (default 1000). */
+  maxLiveClients?: number;
+  /** Bytes pending for all live clients together (MAX_LIVE_BYTES); the furthest behind are shed beyond it (default 16 MiB). */
+  maxLiveBytes?: number;
+  /** A `/logs` page stops at this many bytes of JSON and carries next_cursor (MAX_RESPONSE_MB; default 8 MiB). */
+  maxResponseBytes?: number;
+  /** Page queries answered at once; more wait in a queue (default 2). */
+  concurrentQueries?: number;
   /** A client that keeps dropping for this long is disconnected (default 60 s). */
   stallTimeoutMs?: number;
   /** WebSocket ping period; a peer that has not answered the previous ping is terminated (default 30 s). */
@@ -40,7 +50,11 @@ export interface HttpConfig {
 
 /** Defaults of the optional settings. */
 export const HTTP_DEFAULTS = {
-  maxClientQueueBytes: 1024 * 1024,
+  maxClientQueueBytes: BUDGET_DEFAULTS.liveClientBytes,
+  maxLiveClients: BUDGET_DEFAULTS.liveClients,
+  maxLiveBytes: BUDGET_DEFAULTS.liveBytes,
+  maxResponseBytes: BUDGET_DEFAULTS.responseMb * MB,
+  concurrentQueries: BUDGET_DEFAULTS.concurrentQueries,
   stallTimeoutMs: 60_000,
   pingIntervalMs: 30_000,
   sseKeepaliveMs: 15_000,

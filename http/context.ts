@@ -4,6 +4,7 @@ import { Level } from '../actors/parse/log-entry.js';
 import { HTTP_DEFAULTS, type HttpConfig } from './config.js';
 import type { HttpDeps } from './deps.js';
 import { LiveRegistry } from './live-registry.js';
+import { QueryQueue } from './query-queue.js';
 
 /** HttpConfig with every optional limit filled in. */
 export type ResolvedHttpConfig = HttpConfig & { -readonly [K in keyof typeof HTTP_DEFAULTS]: number };
@@ -14,6 +15,8 @@ export interface HttpContext {
   readonly config: ResolvedHttpConfig;
   readonly clock: Clock;
   readonly live: LiveRegistry;
+  /** Page queries answered a few at a time (concurrentQueries). */
+  readonly queries: QueryQueue;
   readonly log: (message: string) => void;
   /** `ask` with the configured timeout and clock. */
   ask<M, R>(target: ActorRef<M>, make: (replyTo: ActorRef<R>) => M, timeoutMs?: number): Promise<R>;
@@ -27,7 +30,8 @@ export function createContext(deps: HttpDeps, config: HttpConfig): HttpContext {
     deps,
     config: resolved,
     clock,
-    live: new LiveRegistry(),
+    live: new LiveRegistry(resolved.maxLiveBytes),
+    queries: new QueryQueue(resolved.concurrentQueries),
     log: deps.log ?? ((m) => serviceLog(Level.ERROR, m)),
     ask: (target, make, timeoutMs) => ask(target, make, timeoutMs ?? resolved.askTimeoutMs, clock),
   };

@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { ActorStoppedError, MailboxFullError, withTimeout } from '../runtime/index.js';
 import type { HttpContext } from './context.js';
-import { ParamError } from './http-error.js';
+import { HttpError, ParamError } from './http-error.js';
 import { LiveClient } from './live-client.js';
+import type { LiveFormat } from './live-format.js';
 import type { LiveParams } from './params.js';
 
 /**
  * Subscribes a new live client to the buffer and waits (askTimeoutMs) for its acceptance, so that
  * a refusal or a silent buffer can still be answered with a status (400, 504) before the stream starts.
- * The client unsubscribes itself when it closes.
- * @throws ParamError when the buffer refuses the filter; AskTimeoutError; ActorStoppedError/MailboxFullError.
+ * The client unsubscribes itself when it closes. Beyond MAX_LIVE_CLIENTS open clients, a 503.
+ * @throws ParamError when the buffer refuses the filter; HttpError 503; AskTimeoutError; ActorStoppedError/MailboxFullError.
  */
-export async function subscribeLive(ctx: HttpContext, params: LiveParams, frame: (json: string) => string): Promise<LiveClient> {
+export async function subscribeLive(ctx: HttpContext, params: LiveParams, format: LiveFormat): Promise<LiveClient> {
   const { buffer } = ctx.deps;
+  if (ctx.live.size >= ctx.config.maxLiveClients) {
+    throw new HttpError(503, `too many live clients: at most ${ctx.config.maxLiveClients} at once (MAX_LIVE_CLIENTS)`, { 'Retry-After': '5' });
+  }
   const id = `http-${randomUUID()}`;
   const client = new LiveClient({
     id,
@@ -20,7 +24,8 @@ export async function subscribeLive(ctx: HttpContext, params: LiveParams, frame:
     maxBytes: ctx.config.maxClientQueueBytes,
     stallTimeoutMs: ctx.config.stallTimeoutMs,
     clock: ctx.clock,
-    frame,
+    format,
+    budget: ctx.live,
     onDropped: (n) => ctx.live.countDropped(n),
     onClosed: (c, reason) => {
       ctx.live.remove(c, reason);
@@ -28,7 +33,7 @@ export async function subscribeLive(ctx: HttpContext, params: LiveParams, frame:
     },
   });
   ctx.live.add(client);
-  if (!buffer.tell({ type: 'subscribe', id, filter: params.filter, tail: params.tail, subscriber: client })) {
+  if (!buffer.tell({ type: 'subscribe', id, filter: params.filter, tail: params.tail, tailBytes: ctx.config.maxClientQueueBytes, subscriber: client })) {
     client.close();
     throw buffer.alive ? new MailboxFullError(buffer.path) : new ActorStoppedError(buffer.path);
   }

@@ -36,7 +36,7 @@ const schemas: Record<string, Schema> = {
       logs: { type: 'array', items: ref('Entry') },
       count: { type: 'integer', minimum: 0 },
       total_containers: { type: ['integer', 'null'], description: 'null when the discovery did not answer in time.' },
-      next_cursor: { type: 'string', description: 'Pass as `cursor` for the next page; absent on the last page.' },
+      next_cursor: { type: 'string', description: 'Pass as `cursor` for the next page; absent on the last page. A page also stops at MAX_RESPONSE_MB of JSON (so `limit` is a maximum) and continues here.' },
       partial: { const: true, description: 'The scan stopped at its time budget before the page was full; next_cursor continues it.' },
     },
     ['logs', 'count', 'total_containers'],
@@ -275,7 +275,7 @@ export const OPENAPI = {
         operationId: 'streamLogs',
         summary: 'Live tail: WebSocket (Upgrade: websocket), Server-Sent Events (Accept: text/event-stream), else newline-delimited JSON.',
         description:
-          'One JSON value per WebSocket message, NDJSON line or SSE `data:` event: an Entry, or a LiveNotice (`dropped` once a slow client catches up; `disconnected` before a stalled stream ends; WebSocket closes with 1008 "too slow" instead). SSE sends a `: keepalive` comment every 15 s. Invalid parameters refuse the upgrade or the stream with 400; the status is decided before the stream starts. Stream responses carry `Connection: close`.',
+          'One JSON value per WebSocket message, NDJSON line or SSE `data:` event: an Entry, or a LiveNotice (`dropped` once a slow client catches up; `disconnected` before a stalled stream ends; WebSocket closes with 1008 "too slow" instead). SSE sends a `: keepalive` comment every 15 s. Invalid parameters refuse the upgrade or the stream with 400; the status is decided before the stream starts. Beyond MAX_LIVE_CLIENTS open live clients the stream (or the upgrade) is refused with 503. When the live queues together reach MAX_LIVE_BYTES, the clients furthest behind are disconnected as too slow. `tail` gives at most what the client queue holds (1 MiB). Stream responses carry `Connection: close`.',
         parameters: [...filterParams, 'tail', 'token'].map(paramRef),
         responses: {
           '101': { description: 'Switching to the WebSocket protocol; each message is an Entry or a LiveNotice.' },

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLOSE_GRACE_MS } from './config.js';
 import type { HttpContext } from './context.js';
 import { every } from './every.js';
+import { frameJson } from './live-format.js';
 import { parseLiveParams } from './params.js';
 import { subscribeLive } from './live-subscribe.js';
 
@@ -32,8 +33,8 @@ export async function getLiveStream(ctx: HttpContext, search: string, req: Incom
     res.end();
     return;
   }
-  const frame = sse ? (json: string) => `data: ${json}\n\n` : (json: string) => `${json}\n`;
-  const client = await subscribeLive(ctx, params, frame);
+  const format = sse ? 'sse' : 'ndjson';
+  const client = await subscribeLive(ctx, params, format);
   if (res.destroyed || !res.socket || res.socket.destroyed) {
     client.close();
     return;
@@ -48,16 +49,14 @@ export async function getLiveStream(ctx: HttpContext, search: string, req: Incom
     client.close();
   });
   client.attach({
-    send: (text, done) => void res.write(text, () => done()),
+    send: (data, done) => void res.write(data, () => done()),
     end: (reason) => {
       stopKeepalive();
-      if (reason !== 'server shutting down') res.write(frame(JSON.stringify({ notice: 'disconnected', reason })));
+      if (reason !== 'server shutting down') res.write(frameJson(format, JSON.stringify({ notice: 'disconnected', reason })));
       res.end();
       const socket = res.socket;
       setTimeout(() => socket?.destroy(), CLOSE_GRACE_MS).unref();
     },
     bufferedBytes: () => res.writableLength,
-    cork: () => res.cork(),
-    uncork: () => res.uncork(),
   });
 }

@@ -10,7 +10,6 @@ import { every } from './every.js';
 import { HttpError } from './http-error.js';
 import type { EndReason, LiveClient } from './live-client.js';
 import { subscribeLive } from './live-subscribe.js';
-import { entryFrame } from './ws-frame.js';
 import { parseLiveParams } from './params.js';
 
 /** The one path that accepts WebSocket upgrades. */
@@ -47,7 +46,7 @@ export function createUpgradeHandler(ctx: HttpContext, wss: WebSocketServer): Up
     if (!STREAM_PATH.test(path)) throw new HttpError(404, `no WebSocket endpoint at ${path.slice(0, 200)}; use /logs/stream`);
     if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') throw new HttpError(400, 'only WebSocket upgrades are supported');
     if (!upgradeOriginAllowed(req, ctx.config.corsOrigins)) throw new HttpError(403, 'origin not allowed');
-    const client = await subscribeLive(ctx, parseLiveParams(query, ctx.config.maxLimit), (json) => json);
+    const client = await subscribeLive(ctx, parseLiveParams(query, ctx.config.maxLimit), 'ws');
     onClient(client);
     if (socket.destroyed) {
       client.close();
@@ -75,11 +74,11 @@ export function createUpgradeHandler(ctx: HttpContext, wss: WebSocketServer): Up
       client.close();
     });
     client.attach({
-      // An entry's frame is built once and written as bytes to each client's socket (the one ws was
-      // handed; its own sends go to the same socket, in order). Notices go through ws.send.
-      send: (text, done, entry) => {
-        if (entry && ws.readyState === ws.OPEN) socket.write(entryFrame(entry, text), () => done());
-        else ws.send(text, () => done());
+      // Frames are built once per entry (and per batch of a filter group) and written as bytes to the
+      // socket ws was handed; its own frames (pings, close) go to the same socket, whole and in order.
+      send: (data, done) => {
+        if (ws.readyState === ws.OPEN) socket.write(data, () => done());
+        else done();
       },
       end: (reason) => {
         stopPing();
@@ -88,9 +87,6 @@ export function createUpgradeHandler(ctx: HttpContext, wss: WebSocketServer): Up
         else setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
       },
       bufferedBytes: () => ws.bufferedAmount,
-      // Corking the socket batches the frames of one event-loop turn into one write.
-      cork: () => socket.cork(),
-      uncork: () => socket.uncork(),
     });
   }
 

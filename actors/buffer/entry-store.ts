@@ -3,6 +3,7 @@ import { joinIso, splitIso } from './iso-nanos.js';
 import type { EntrySource } from './log-filter.js';
 import { IndexedHeap } from './indexed-heap.js';
 import { SeqDeque } from './seq-deque.js';
+import { ENTRY_FIXED_BYTES } from '../service/budgets.js';
 
 /** One interned (container id, name, service) tuple and the time-ordered sequence numbers of its live entries. */
 export interface Source extends EntrySource {
@@ -78,10 +79,17 @@ export class EntryStore {
   /** Next sequence number to assign. */
   private next = 0;
   private heldStringBytes = 0;
+  private sourceBytes = 0;
+  private readonly fixedBytes: number;
+  /** The byte bound on approxBytes (MAX_LOG_BUFFER_MB): beyond it the oldest entries are evicted. */
+  readonly maxBytes: number;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, maxBytes = Infinity) {
     if (!(Number.isInteger(capacity) && capacity > 0)) throw new RangeError('buffer capacity must be a positive integer');
+    if (!(maxBytes > 0)) throw new RangeError('buffer byte bound must be positive');
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
+    this.fixedBytes = ENTRY_FIXED_BYTES * capacity;
     this.dockerMs = new Float64Array(capacity);
     this.nanos = new Int32Array(capacity);
     this.ownMs = new Float64Array(capacity);
@@ -175,6 +183,11 @@ export class EntryStore {
     if (q.length === 0 || this.compare(q.at(q.length - 1), seq) < 0) q.push(seq);
     else q.insertAt(this.insertionPoint(q, seq), seq);
     if (q.at(0) === seq) this.fronts.update(src.index);
+    // The byte bound: the oldest go until the window fits (an entry larger than the whole bound is not held at all).
+    while (this.approxBytes > this.maxBytes && this.size > 0) {
+      this.evictOne();
+      evicted++;
+    }
     return evicted;
   }
 
@@ -235,14 +248,12 @@ export class EntryStore {
     return oldest <= newest ? { oldestMs: oldest, newestMs: newest } : undefined;
   }
 
-  /** Rough bytes held: typed columns, string slots, strings, indexes. */
+  /**
+   * Rough bytes held, the figure the byte bound applies to: typed columns, string slots and the
+   * per-source indexes at full capacity (fixed), the strings, the odd times, the sources.
+   */
   get approxBytes(): number {
-    let bytes =
-      this.dockerMs.byteLength + this.storeSeq.byteLength + this.nanos.byteLength + this.ownMs.byteLength + this.ownSubMs.byteLength +
-      this.levels.byteLength + this.flags.byteLength + this.sourceIx.byteLength +
-      2 * 8 * this.capacity + this.heldStringBytes + this.odd.size * 160;
-    for (const s of this.sourceTable) if (s) bytes += s.entries.bytes + 200 + 2 * s.key.length;
-    return bytes;
+    return this.fixedBytes + this.heldStringBytes + this.odd.size * 160 + this.sourceBytes;
   }
 
   /**
@@ -329,6 +340,7 @@ export class EntryStore {
       src = { index, key, containerId: e.containerId, containerName: e.containerName, service: e.service, entries: new SeqDeque() };
       this.sourceTable[index] = src;
       this.sourceByKey.set(key, src);
+      this.sourceBytes += 200 + 2 * key.length;
     }
     return src;
   }
@@ -337,6 +349,7 @@ export class EntryStore {
   private release(src: Source): void {
     this.fronts.delete(src.index);
     this.sourceByKey.delete(src.key);
+    this.sourceBytes -= 200 + 2 * src.key.length;
     this.sourceTable[src.index] = undefined;
     this.freeIx.push(src.index);
   }

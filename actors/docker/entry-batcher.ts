@@ -3,6 +3,7 @@ import type { AppendAck, CollectCursor, IngestSink } from '../buffer-protocol.js
 import type { ContainerInfo } from '../container-info.js';
 import { emptyParseCounts, type ParseCounts, type PipelineOutput } from '../parse/index.js';
 import type { LogEntry } from '../parse/log-entry.js';
+import { BUDGET_DEFAULTS } from '../service/budgets.js';
 import { dockerTsToMs } from './docker-timestamp.js';
 import { containerFields } from '../follower-log.js';
 import { serviceLog } from '../service-log.js';
@@ -14,6 +15,8 @@ import { serviceLog } from '../service-log.js';
  */
 export class EntryBatcher {
   private batch: LogEntry[] = [];
+  /** Rough bytes of the batch's messages: a batch is handed on at BUDGET_DEFAULTS.batchBytes even short of BATCH_SIZE. */
+  private batchBytes = 0;
   /** Docker timestamps of lines cut at the maximum length, until their entry is made. */
   private readonly truncatedTs = new Set<string>();
   /** When each batch a sink has not acknowledged yet was sent, oldest first, by sink name (a sink acks in order). */
@@ -73,12 +76,13 @@ export class EntryBatcher {
       };
       if (o.truncated || (this.truncatedTs.size > 0 && this.truncatedTs.delete(o.dockerTs))) entry.truncated = true;
       this.batch.push(entry);
+      this.batchBytes += 2 * p.message.length;
     }
   }
 
-  /** BATCH_SIZE reached: the follower sends once its covered cursor includes what was added. */
+  /** BATCH_SIZE (or the batch byte bound) reached: the follower sends once its covered cursor includes what was added. */
   get full(): boolean {
-    return this.batch.length >= this.batchSize;
+    return this.batch.length >= this.batchSize || this.batchBytes >= BUDGET_DEFAULTS.batchBytes;
   }
 
   /** Sends what is batched to every sink; without `acked` (the follower is stopping) no ack is asked for. */
@@ -86,6 +90,7 @@ export class EntryBatcher {
     if (this.batch.length === 0) return;
     const entries = this.batch;
     this.batch = [];
+    this.batchBytes = 0;
     this.lines += entries.length;
     const cursor = this.cursor();
     const parse = this.parseDelta();

@@ -183,6 +183,13 @@ export class MultilineJoiner {
     this.maxBytes = opts.maxBytes ?? Infinity;
   }
 
+  /** Characters held back now (lines and blank lines): below maxBytes plus the two lines a header may hold. */
+  get heldBytes(): number {
+    let n = this.bytes;
+    for (const b of this.blanks) n += b.text.length + 1;
+    return n;
+  }
+
   /** True while lines are held back waiting for what follows. */
   get pending(): boolean {
     return this.lines.length > 0 || this.blanks.length > 0;

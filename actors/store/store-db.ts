@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectCursor } from '../buffer-protocol.js';
+import { entryJsonBytes, PAGE_ENVELOPE_BYTES } from '../buffer/entry-json.js';
 import { splitIso } from '../buffer/iso-nanos.js';
 import { compileFilter, isFilterError, type EntrySource } from '../buffer/log-filter.js';
 import type { Level } from '../parse/log-entry.js';
@@ -256,7 +257,8 @@ export class StoreDb {
   /**
    * A page of entries in Docker-time order (then seq), every filter applied. Time, cursor, source,
    * level and stream go to SQLite; a keyword is a LIKE when it is plain ASCII; a regex is tested
-   * here. The scan stops at `budgetMs` and answers what it found, marked partial.
+   * here. The scan stops at `budgetMs` and answers what it found, marked partial. The page stops
+   * at `maxBytes` of JSON (more follows by cursor), so that the worker never builds a page larger than that.
    */
   query(q: StoreQuery): StoreQueryResult {
     if (this.readonly) this.refreshSources();
@@ -301,6 +303,8 @@ export class StoreDb {
     let rows = 0;
     let partial = false;
     let more = false;
+    const maxBytes = q.maxBytes === undefined ? Infinity : q.maxBytes - PAGE_ENVELOPE_BYTES;
+    let bytes = 0;
     for (const r of this.statement(sql).iterate(...params) as IterableIterator<Row>) {
       if (++rows % DEADLINE_EVERY === 0 && Date.now() > deadline) {
         partial = true;
@@ -312,7 +316,15 @@ export class StoreDb {
         more = true;
         break;
       }
-      entries.push(this.entryOf(r));
+      const e = this.entryOf(r);
+      if (maxBytes !== Infinity) {
+        bytes += entryJsonBytes(e);
+        if (bytes > maxBytes && entries.length > 0) {
+          more = true;
+          break;
+        }
+      }
+      entries.push(e);
     }
     return { entries, more, partial };
   }

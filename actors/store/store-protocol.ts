@@ -18,6 +18,8 @@ export interface StoreQuery extends LogFilter {
   after?: { ms: number; ns: number; seq: number };
   /** Stop scanning after this long (ms) and answer what was found, with `partial`. */
   budgetMs: number;
+  /** The page stops before its entries' JSON would pass this many bytes (one entry alone may); `more` is then set. */
+  maxBytes?: number;
 }
 
 export interface StoreQueryResult {

@@ -18,6 +18,10 @@ test('defaults are the seed\'s', () => {
   assert.is(c.dockerApiVersion, undefined);
   assert.is(c.followerStallMs, 30_000);
   assert.is(loadConfig({ FOLLOWER_STALL_SECONDS: '2.5' }).followerStallMs, 2500);
+  assert.is(c.maxLogBufferBytes, 32 * 1024 * 1024);
+  assert.is(c.maxResponseBytes, 8 * 1024 * 1024);
+  assert.is(c.maxLiveClients, 1000);
+  assert.is(c.maxLiveBytes, 16 * 1024 * 1024);
 });
 
 test('DOCKER_HOST wins over DOCKER_SOCKET; an API version is pinned with its v', () => {
@@ -39,6 +43,10 @@ for (const [variable, value] of [
   ['BATCH_SIZE', '-1'],
   ['FOLLOWER_STALL_SECONDS', '0'],
   ['REDACT_PATTERNS', '["(unclosed"]'],
+  ['MAX_LOG_BUFFER_MB', '0'],
+  ['MAX_RESPONSE_MB', 'lots'],
+  ['MAX_LIVE_CLIENTS', '0'],
+  ['MAX_LIVE_BYTES', '1000'],
 ] as const) {
   test(`a bad ${variable} (${value}) is an error naming the variable`, () => {
     try {

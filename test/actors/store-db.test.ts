@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Level } from '../../actors/parse/log-entry.js';
+import { entryJsonBytes, PAGE_ENVELOPE_BYTES } from '../../actors/buffer/entry-json.js';
 import { DB_FILE, StoreDb, StoreVersionError } from '../../actors/store/store-db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../actors/store/schema.js';
 import type { StoredEntry, StoreQuery } from '../../actors/store/store-protocol.js';
@@ -182,6 +183,29 @@ test('retention deletes by age, then by size, oldest first, in batches', () => {
   assert.ok(after.bytes <= bytes / 2, `${after.bytes} <= ${bytes / 2}`);
   assert.ok(after.entries < 2000 && after.entries > 500, `${after.entries} entries left`);
   assert.is(db.query(q({ limit: 1 })).entries[0]!.dockerMs, T0 + 2_999_000, 'the newest are kept');
+});
+
+test('a page stops at maxBytes of JSON in the worker, and the cursor continues it: 300 lines of 200 KB', () => {
+  db.open(dir, T0);
+  const all: StoredEntry[] = [];
+  for (let i = 0; i < 300; i++) all.push(stored({ dockerMs: T0 + i, message: `big ${i} ${'x'.repeat(200 * 1024)}` }));
+  db.write(all, []);
+  const CAP = 8 * 1024 * 1024;
+  const seen: number[] = [];
+  let after: StoreQuery['after'];
+  let pages = 0;
+  for (;;) {
+    const r = db.query(q({ order: 'asc', maxBytes: CAP, ...(after ? { after } : {}) }));
+    pages++;
+    const bytes = r.entries.reduce((n, e) => n + entryJsonBytes(e), 0);
+    assert.ok(bytes <= CAP - PAGE_ENVELOPE_BYTES, `page of ${bytes} bytes within ${CAP}`);
+    seen.push(...r.entries.map((e) => e.seq));
+    const last = r.entries.at(-1);
+    if (!r.more || !last) break;
+    after = { ms: last.dockerMs, ns: 0, seq: last.seq };
+  }
+  assert.equal(seen, all.map((e) => e.seq));
+  assert.is(pages, 8, 'about 40 lines of 200 KB per 8 MB page');
 });
 
 test.run();

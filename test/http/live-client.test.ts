@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../actors/parse/log-entry.js';
 import { ManualClock } from '../../runtime/index.js';
 import { LiveClient, type EndReason, type LiveTransport } from '../../http/live-client.js';
+import { LiveRegistry } from '../../http/live-registry.js';
 
 const test = suite('http live client');
 
@@ -25,8 +26,8 @@ class FakeTransport implements LiveTransport {
   sent: string[] = [];
   private callbacks: (() => void)[] = [];
   ended: EndReason | undefined;
-  send(text: string, done: () => void): void {
-    this.sent.push(text);
+  send(data: Buffer, done: () => void): void {
+    this.sent.push(data.toString());
     this.callbacks.push(done);
   }
   end(reason: EndReason): void {
@@ -42,23 +43,32 @@ class FakeTransport implements LiveTransport {
   }
 }
 
-function setup(opts: { maxEntries?: number; maxBytes?: number; stallTimeoutMs?: number } = {}) {
+function setup(opts: { maxEntries?: number; maxBytes?: number; stallTimeoutMs?: number; id?: string; budget?: LiveRegistry } = {}) {
   const clock = new ManualClock();
-  const state = { dropped: 0, closed: 0 };
+  const state = { dropped: 0, closed: 0, reason: undefined as EndReason | undefined };
   const client = new LiveClient({
-    id: 't',
+    id: opts.id ?? 't',
     maxEntries: opts.maxEntries ?? 10,
     maxBytes: opts.maxBytes ?? 1024 * 1024,
     stallTimeoutMs: opts.stallTimeoutMs ?? 60_000,
     clock,
-    frame: (json) => `${json}\n`,
+    format: 'ndjson',
+    // Each batch is written as soon as it is queued (the server defers to the next turn).
+    defer: (fn) => fn(),
+    ...(opts.budget ? { budget: opts.budget } : {}),
     onDropped: (n) => (state.dropped += n),
-    onClosed: () => state.closed++,
+    onClosed: (c, reason) => {
+      state.closed++;
+      state.reason = reason;
+      opts.budget?.remove(c, reason);
+    },
   });
+  opts.budget?.add(client);
   return { clock, client, state, transport: new FakeTransport() };
 }
 
-const messages = (t: FakeTransport) => t.sent.map((s) => JSON.parse(s));
+/** Every JSON message written, in order (one write may carry several lines). */
+const messages = (t: FakeTransport) => t.sent.join('').split('\n').filter(Boolean).map((s) => JSON.parse(s));
 
 test('entries are framed and written in order; ready settles on subscribed', async () => {
   const { client, transport } = setup();
@@ -92,13 +102,14 @@ test('a client that does not read: pending stays within the bound, the rest is d
   client.tell({ type: 'subscribed' });
   client.attach(transport);
   for (let i = 0; i < 50; i++) client.tell({ type: 'entries', entries: [entry(i)] });
-  assert.is(transport.sent.length, 10);
+  assert.is(messages(transport).length, 10);
   assert.is(client.stats().pendingEntries, 10);
   assert.is(client.stats().peakEntries, 10);
   assert.is(state.dropped, 40);
   // Half drained: caught up; the notice takes the gap's place.
   transport.flush(5);
   assert.equal(messages(transport)[10], { notice: 'dropped', count: 40 });
+  assert.is(client.stats().pendingEntries, 5);
   transport.flush();
   client.tell({ type: 'entries', entries: [entry(100)] });
   assert.is(messages(transport).at(-1).message, 'line 100');
@@ -178,6 +189,76 @@ test('close is idempotent and reported once', () => {
   client.close();
   client.end('too slow');
   assert.is(state.closed, 1);
+});
+
+test('a batch that fits goes out in one write; the same batch array is encoded once for every client', () => {
+  const a = setup({ id: 'a' });
+  const b = setup({ id: 'b' });
+  for (const x of [a, b]) {
+    x.client.tell({ type: 'subscribed' });
+    x.client.attach(x.transport);
+  }
+  const batch = [entry(1), entry(2), entry(3)];
+  a.client.tell({ type: 'entries', entries: batch });
+  b.client.tell({ type: 'entries', entries: batch });
+  assert.is(a.transport.sent.length, 1);
+  assert.is(b.transport.sent.length, 1);
+  assert.equal(messages(a.transport).map((m) => m.message), ['line 1', 'line 2', 'line 3']);
+  assert.is(a.transport.sent[0], b.transport.sent[0]);
+  assert.is(a.client.stats().pendingEntries, 3);
+  a.transport.flush();
+  assert.is(a.client.stats().pendingEntries, 0);
+  assert.is(a.client.stats().pendingBytes, 0);
+});
+
+test('the shared budget: many stalled clients and a flood stay within MAX_LIVE_BYTES; the furthest behind are shed as too slow', () => {
+  const MAX = 64 * 1024;
+  const registry = new LiveRegistry(MAX);
+  // Each client alone may hold 32 KiB: ten stalled clients would hold 320 KiB without the shared budget.
+  const stalled = Array.from({ length: 10 }, (_, i) => setup({ id: `s${i}`, maxEntries: 10_000, maxBytes: 32 * 1024, budget: registry }));
+  const reader = setup({ id: 'reader', maxEntries: 10_000, maxBytes: 32 * 1024, budget: registry });
+  for (const x of [...stalled, reader]) {
+    x.client.tell({ type: 'subscribed' });
+    x.client.attach(x.transport);
+  }
+  for (let i = 0; i < 2000; i++) {
+    const batch = [entry(i, `flood ${i} ${'x'.repeat(200)}`)];
+    for (const x of [...stalled, reader]) x.client.tell({ type: 'entries', entries: batch });
+    reader.transport.flush();
+    const s = registry.stats();
+    assert.ok(s.bytes <= MAX, `live bytes ${s.bytes} within ${MAX}`);
+  }
+  const s = registry.stats();
+  assert.ok(s.peakBytes <= MAX, `peak ${s.peakBytes}`);
+  // The reading client got every entry, in order, without a gap.
+  const got = messages(reader.transport);
+  assert.is(got.length, 2000);
+  assert.ok(got.every((m, i) => m.message.startsWith(`flood ${i} `)));
+  // Stalled clients were shed (too slow) or dropped for; the ones shed were told why.
+  const shed = stalled.filter((x) => x.state.reason === 'too slow');
+  assert.ok(shed.length > 0, 'some stalled clients shed');
+  assert.ok(shed.every((x) => x.transport.ended === 'too slow'), 'a shed client is told why');
+  assert.ok(s.shed > 0);
+  assert.is(reader.state.closed, 0);
+  // Whatever is still open gave nothing back it did not take: the counter is the clients' pending bytes.
+  const pending = [...stalled, reader].filter((x) => x.client.alive).reduce((n, x) => n + x.client.stats().pendingBytes, 0);
+  assert.is(registry.stats().bytes, pending);
+});
+
+test('a client that is itself the furthest behind gets no room: it drops, and is told how many once it catches up', () => {
+  const registry = new LiveRegistry(4096);
+  const x = setup({ maxEntries: 10_000, maxBytes: 1024 * 1024, budget: registry });
+  x.client.tell({ type: 'subscribed' });
+  x.client.attach(x.transport);
+  for (let i = 0; i < 100; i++) x.client.tell({ type: 'entries', entries: [entry(i, 'y'.repeat(100))] });
+  assert.ok(registry.stats().bytes <= 4096);
+  assert.ok(x.state.dropped > 0);
+  assert.is(x.client.alive, true);
+  x.transport.flush();
+  x.transport.flush();
+  const notice = messages(x.transport).find((m) => m.notice === 'dropped');
+  assert.is(notice?.count, x.state.dropped);
+  assert.is(registry.stats().bytes, 0);
 });
 
 test.run();

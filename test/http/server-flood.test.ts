@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../actors/parse/log-entry.js';
 import type { LiveClientStats } from '../../http/index.js';
-import { openWs, request, waitFor } from '../support/http-client.js';
+import { openWs, request, stalledLiveClient, waitFor } from '../support/http-client.js';
 import { makeEntry, startHarness, type Harness } from './harness.js';
 
 const test = suite('http slow live clients under a flood');
@@ -23,21 +23,11 @@ test.after.each(async () => {
   h = undefined;
 });
 
-/** Opens a live stream by hand (WebSocket handshake or plain NDJSON) and never reads a byte. */
-function stalledClient(port: number, ws: boolean): Promise<net.Socket> {
-  const head = ws
-    ? 'GET /logs/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n'
-    : 'GET /logs/stream HTTP/1.1\r\nHost: x\r\n\r\n';
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.pause();
-      socket.write(head);
-      resolve(socket);
-    });
-    socket.on('error', () => {});
-    socket.once('error', reject);
-    sockets.push(socket);
-  });
+/** A live client that never reads, closed after the test. */
+async function stalledClient(port: number, ws: boolean): Promise<net.Socket> {
+  const socket = await stalledLiveClient(port, ws);
+  sockets.push(socket);
+  return socket;
 }
 
 test('stalled clients stay within their bound and are dropped for or cut off; a reading client gets everything in order', async () => {

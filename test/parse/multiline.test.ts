@@ -287,4 +287,22 @@ test('fuzz: random mixes of traces and lines keep every line once, in order', ()
   }
 });
 
+
+test('the joiner holds at most maxBytes of a trace however long it is: big frames come out in truncated groups', () => {
+  const j = new MultilineJoiner({ quietMs: 300, maxLines: 100_000, maxBytes: 256 * 1024 });
+  const out: JoinedLine[] = [];
+  out.push(...j.push('Traceback (most recent call last):', 'ts0', 1000));
+  let held = 0;
+  for (let i = 1; i <= 200; i++) {
+    out.push(...j.push(`  File "/app/x${i}.py", line ${i}, in f ${'y'.repeat(20_000)}`, `ts${i}`, 1000 + i));
+    held = Math.max(held, j.heldBytes);
+  }
+  out.push(...j.flush());
+  assert.ok(held < 256 * 1024, `held ${held}`);
+  assert.is(j.heldBytes, 0);
+  assert.ok(out.length >= 15);
+  assert.ok(out.slice(0, -1).every((g) => g.truncated));
+  assert.is(out.reduce((n, g) => n + g.lines, 0), 201, 'every line comes out once');
+});
+
 test.run();

@@ -140,3 +140,19 @@ export function openWs(url: string, headers: Record<string, string> = {}): Promi
     ws.on('error', (e) => reject(e));
   });
 }
+
+/** Opens a live stream by hand (WebSocket handshake or plain NDJSON) and never reads a byte; resolves once connected. */
+export function stalledLiveClient(port: number, ws: boolean): Promise<net.Socket> {
+  const head = ws
+    ? 'GET /logs/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n'
+    : 'GET /logs/stream HTTP/1.1\r\nHost: x\r\n\r\n';
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.pause();
+      socket.write(head);
+      resolve(socket);
+    });
+    socket.on('error', () => {});
+    socket.once('error', reject);
+  });
+}
