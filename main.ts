@@ -1,6 +1,8 @@
 /** Entry point: read the configuration, start the actor tree, serve HTTP, stop cleanly on a signal. */
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './actors/config.js';
+import { loadForwardingConfig, type ForwardingConfig } from './actors/forward/sink-config.js';
+import { ConfigFileError, loadConfigFile } from './actors/service/config-file.js';
 import { startService } from './actors/service.js';
 import { serviceLog, setServiceLogLevel } from './actors/service-log.js';
 import { createServer } from './http/index.js';
@@ -9,10 +11,14 @@ const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 
 async function main(): Promise<void> {
   let config: Config;
+  let forwarding: ForwardingConfig;
   try {
     config = loadConfig();
+    // The config file (LOGAGG_CONFIG) holds what the environment cannot; sinks in the environment are added to its own.
+    const file = loadConfigFile();
+    forwarding = loadForwardingConfig(process.env, file);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof ConfigFileError) {
       process.stderr.write(`logagg: configuration error: ${error.message}\n`);
       process.exit(2);
     }
@@ -22,6 +28,7 @@ async function main(): Promise<void> {
   if (process.env.SNAPSHOT_PATH) serviceLog(3, 'SNAPSHOT_PATH is retired and ignored: the store in DATA_DIR keeps entries and cursors across restarts and crashes');
   const startedAt = Date.now();
   const service = await startService(config, {
+    forwarding,
     onFatal: (path, error) => {
       serviceLog(5, `supervisor ${path} gave up after repeated failures: ${String((error as Error)?.stack ?? error)}`);
       process.exit(1);
@@ -36,6 +43,7 @@ async function main(): Promise<void> {
       discovery: service.discovery,
       stats: () => service.system.stats,
       metrics: { events: service.system.events, ingest: service.ingestMetrics },
+      forwarders: service.forwarders,
     },
     {
       defaultLimit: config.defaultLogLimit,
@@ -47,6 +55,7 @@ async function main(): Promise<void> {
       startedAt,
       maxClientQueue: 1000,
       retentionMs: config.retentionMs,
+      storageMode: config.storage,
     },
   );
   const address = await http.listen(config.port, config.host);

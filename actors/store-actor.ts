@@ -7,14 +7,16 @@ import type { LogEntry } from './parse/log-entry.js';
 import { serviceLog } from './service-log.js';
 import { StoreClient, StoreError } from './store/store-client.js';
 import { isCorruption } from './store/store-db.js';
-import type { RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
+import { MemoryForwardRing, type CommittedNotice, type ForwardStoreMsg } from './store/forward-reads.js';
+import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
 
 /** The StoreActor's protocol: the followers' sink, their cursors, whole-window queries, its health. */
 export type StoreMsg =
   | IngestMsg
   | CursorQuery
   | { type: 'query'; query: LogQuery; replyTo: ActorRef<QueryReply> }
-  | { type: 'health'; replyTo: ActorRef<StoreHealth> };
+  | { type: 'health'; replyTo: ActorRef<StoreHealth> }
+  | ForwardStoreMsg;
 
 /** What /health shows of the store. */
 export interface StoreHealth {
@@ -109,6 +111,11 @@ class StoreActor {
   private rebuildNext: Extract<Internal, { type: 'rebuildDue' }> | undefined;
   private rebuildWaiting = 0;
   private opened = false;
+  /** Forwarders told of each new committed seq. */
+  private readonly watchers = new Set<ActorRef<CommittedNotice>>();
+  /** STORAGE=memory: what forwarders read, and their cursors (nothing survives a restart). */
+  private ring: MemoryForwardRing | undefined;
+  private readonly memoryCursors = new Map<string, ForwardCursor>();
 
   constructor(
     private readonly ctx: ActorContext<StoreMsg | Internal>,
@@ -175,6 +182,11 @@ class StoreActor {
         msg.replyTo.tell(this.health());
         this.refreshStats();
         return;
+      case 'forwardRead':
+      case 'forwardCursor':
+      case 'forwardCommit':
+      case 'watchCommitted':
+        return this.forwarding(msg);
       case 'statsDone':
         if (msg.stats) this.stats = msg.stats;
         return;
@@ -205,6 +217,10 @@ class StoreActor {
     if (msg.cursor) this.cursors.set(msg.cursor.containerId, msg.cursor);
     if (entries.length > 0) for (const d of this.opts.downstream) d.tell({ type: 'append', entries });
     if (!this.client) {
+      if (this.ring && entries.length > 0) {
+        this.ring.push(entries);
+        this.notifyCommitted(this.nextSeq - 1);
+      }
       acknowledge(msg);
       return;
     }
@@ -264,6 +280,7 @@ class StoreActor {
       const last = b.entries[b.entries.length - 1];
       if (last) this.committedSeq = last.seq;
     }
+    this.notifyCommitted(this.committedSeq);
     if (this.failure) {
       serviceLog(2, `store: writing again after ${this.failures} failed attempt(s) (${this.failure.message})`);
       this.failure = undefined;
@@ -411,6 +428,56 @@ class StoreActor {
     this.rebuildNext = next;
     this.rebuildWaiting = to.length;
     for (const d of to) d.tell({ type: 'append', entries: mine, ack: this.ctx.self as ActorRef<AppendAck>, sink: 'rebuild' });
+  }
+
+  private notifyCommitted(seq: number): void {
+    for (const w of this.watchers) w.tell({ type: 'committed', seq });
+  }
+
+  /** Forwarders' requests: answered from the worker on disk, from the ring and a map in memory. */
+  private forwarding(msg: ForwardStoreMsg): void {
+    const memory = !this.client;
+    const committed = memory ? this.nextSeq - 1 : this.committedSeq;
+    const failed = (error: unknown) => ({ ok: false as const, error: (error as Error)?.message ?? String(error) });
+    switch (msg.type) {
+      case 'watchCommitted':
+        this.watchers.add(msg.watcher);
+        if (memory && !this.ring) this.ring = new MemoryForwardRing();
+        msg.watcher.tell({ type: 'committed', seq: committed });
+        return;
+      case 'forwardCursor':
+        if (memory) return void msg.replyTo.tell({ ok: true, cursor: this.memoryCursors.get(msg.sink) ?? null, committedSeq: committed });
+        if (!this.opened) return void msg.replyTo.tell(failed(this.failure ?? 'store not open'));
+        this.client!.request<ForwardCursor | null>({ op: 'forwardCursor', sink: msg.sink }).then(
+          (cursor) => msg.replyTo.tell({ ok: true, cursor, committedSeq: this.committedSeq }),
+          (e: unknown) => msg.replyTo.tell(failed(e)),
+        );
+        return;
+      case 'forwardCommit':
+        if (memory) {
+          this.memoryCursors.set(msg.sink, { seq: msg.seq, dropped: msg.dropped });
+          return void msg.replyTo.tell({ ok: true });
+        }
+        if (!this.opened) return void msg.replyTo.tell(failed(this.failure ?? 'store not open'));
+        this.client!.request({ op: 'commitForwardCursor', sink: msg.sink, seq: msg.seq, dropped: msg.dropped, nowMs: this.ctx.clock.now() }).then(
+          () => msg.replyTo.tell({ ok: true }),
+          (e: unknown) => msg.replyTo.tell(failed(e)),
+        );
+        return;
+      case 'forwardRead':
+        if (memory) {
+          const ring = this.ring ?? (this.ring = new MemoryForwardRing());
+          return void msg.replyTo.tell({ ok: true, entries: ring.readAfter(msg.afterSeq, msg.limit), oldestSeq: ring.oldestSeq, committedSeq: committed });
+        }
+        if (!this.opened) return void msg.replyTo.tell(failed(this.failure ?? 'store not open'));
+        this.client!.request<ReadAfterResult>({ op: 'readAfter', afterSeq: msg.afterSeq, upToSeq: committed, limit: msg.limit }).then(
+          (r) => msg.replyTo.tell({ ok: true, entries: r.entries, oldestSeq: r.oldestSeq, committedSeq: committed }),
+          (e: unknown) => msg.replyTo.tell(failed(e)),
+        );
+        return;
+      default:
+        unhandled(msg);
+    }
   }
 
   private health(): StoreHealth {

@@ -5,6 +5,7 @@ import type { StoreHealth, StoreMsg } from '../actors/store-actor.js';
 import type { ErrorAlertMsg } from '../actors/error-alert-actor.js';
 import type { DiscoveryMsg, DiscoveryStatus } from '../actors/discovery-actor.js';
 import type { MetricsDeps } from './metrics.js';
+import type { ForwarderMsg } from '../actors/forward/forwarder-actor.js';
 
 export type { BufferMsg, DiscoveryMsg, DiscoveryStatus, ErrorAlertMsg, StoreHealth, StoreMsg };
 
@@ -31,4 +32,6 @@ export interface HttpDeps {
   log?: (message: string) => void;
   /** Sources of GET /metrics beyond the above (lifecycle events, the ingest counting sink, registered gauges). */
   metrics?: MetricsDeps;
+  /** One forwarder per sink, for GET /forwarding and /health. */
+  forwarders?: { name: string; kind: string; ref: ActorRef<ForwarderMsg> }[];
 }

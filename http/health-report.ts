@@ -1,5 +1,6 @@
 import type { BufferStats } from '../actors/buffer-protocol.js';
 import type { DiscoveryStatus, RuntimeStats, StoreHealth } from './deps.js';
+import type { SinkJson } from './forwarding-route.js';
 
 /** Body of `GET /health`. Parts whose actor did not answer are null and named in `problems`. */
 export interface HealthReport {
@@ -40,6 +41,8 @@ export interface HealthReport {
     note?: string;
   };
   problems?: string[];
+  /** Forwarding sinks (GET /forwarding): a failing sink is shown here and does not degrade the status. */
+  forwarding?: SinkJson[];
 }
 
 export interface HealthInputs {
@@ -55,6 +58,7 @@ export interface HealthInputs {
   version: string;
   /** Configured retention, used when the buffer did not answer. */
   retentionMs?: number;
+  forwarding?: SinkJson[];
 }
 
 /**
@@ -104,6 +108,7 @@ export function healthReport(h: HealthInputs): HealthReport {
     }
     if (s.mode === 'memory') report.store.note = 'STORAGE=memory: nothing survives a restart';
   }
+  if (h.forwarding) report.forwarding = h.forwarding;
   if (h.problems.length) report.problems = h.problems;
   return report;
 }
