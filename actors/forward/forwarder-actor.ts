@@ -255,7 +255,7 @@ class ForwarderActor {
     if (entries.length === 0 && end - this.cursor > 0 && end - this.cursor < MAX_REAL_GAP) lost += end - this.cursor;
     if (lost > 0) {
       this.dropped += lost;
-      serviceLog(3, `forward ${this.name}: ${lost} entries after seq ${this.cursor} were deleted by retention before this sink received them (${this.dropped} dropped in all)`);
+      serviceLog(3, `forward ${this.name}: ${lost} entries after seq ${this.cursor} were no longer stored (deleted by retention; with STORAGE=memory, past the in-memory ring) before this sink received them (${this.dropped} dropped in all)`);
     }
     this.batchEndSeq = Math.max(this.cursor, end);
     if (entries[0]) this.oldestUndeliveredMs = entries[0].dockerMs;
