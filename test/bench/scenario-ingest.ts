@@ -11,7 +11,7 @@ import { floodScript, markerOf } from './log-scripts.js';
 import { markerOrExit, profDir, type BenchContext } from './scenario-context.js';
 import { startServiceProcess } from './service-process.js';
 
-interface RunResult {
+export interface RunResult {
   ms: number;
   /** Container StartedAt → FinishedAt: how long the flood itself took. */
   floodMs: number;
@@ -69,7 +69,7 @@ async function runAggregator(ctx: BenchContext, lines: number, tag: string): Pro
   }
 }
 
-async function runCli(ctx: BenchContext, lines: number, tag: string): Promise<RunResult> {
+export async function runCli(ctx: BenchContext, lines: number, tag: string): Promise<RunResult> {
   const name = `bench-ingest-${tag}`;
   try {
     const { script, env } = floodScript({ lines, tag });
