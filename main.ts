@@ -6,6 +6,7 @@ import { ConfigFileError, loadConfigFile } from './actors/service/config-file.js
 import { startService } from './actors/service.js';
 import { serviceLog, setServiceLogLevel } from './actors/service-log.js';
 import { createServer } from './http/index.js';
+import { forwardingGauges } from './http/forwarding-route.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
       errors: service.errors,
       discovery: service.discovery,
       stats: () => service.system.stats,
-      metrics: { events: service.system.events, ingest: service.ingestMetrics },
+      metrics: { events: service.system.events, ingest: service.ingestMetrics, providers: forwardingGauges(service.forwarders) },
       forwarders: service.forwarders,
     },
     {

@@ -31,6 +31,8 @@ export const syslogSink: SinkFactory = (config, env) => {
       const timer = setTimeout(() => s.destroy(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
       s.once(scheme === 'tls' ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
+        // An error between batches (a reset while idle) only closes the socket: the next batch reconnects.
+        s.on('error', () => s.destroy());
         s.setKeepAlive(true, 30_000);
         resolve(s);
       });
@@ -65,7 +67,12 @@ export const syslogSink: SinkFactory = (config, env) => {
     async send(entries) {
       const hostName = await env.hostName();
       if (scheme === 'udp') {
-        const s = udp ?? (udp = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4'));
+        if (!udp) {
+          udp = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+          // ICMP port unreachable and the like surface on the next send's callback; never crash on them.
+          udp.on('error', () => undefined);
+        }
+        const s = udp;
         for (const e of entries) {
           const msg = syslogMessage(e, hostName, config.facility, UDP_MAX_OCTETS);
           await new Promise<void>((resolve, reject) => s.send(msg, port, host, (err) => (err ? reject(new DeliveryError(`syslog udp://${u.host}: ${err.message}`, true)) : resolve())));
