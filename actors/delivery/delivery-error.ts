@@ -1,7 +1,9 @@
 /**
  * How an outbound delivery failed, and what to do about it: retry later (network errors, timeouts,
- * 408, 429, 5xx; after Retry-After when the peer gave one) or not (any other 4xx: the same request
- * would fail again, so the caller sets it aside or splits it). Shared by forwarding and alerts.
+ * 408, 429, 5xx; after Retry-After when the peer gave one), or not: 400, 413 and 422 say the content
+ * itself is refused, so the same request would fail again and the caller splits it or sets it aside.
+ * Any other 4xx (401, 403, 404, …) is a destination an operator must fix: retried, never a reason to
+ * drop what is being delivered. Shared by forwarding and alerts.
  */
 import { backoffDelay, type BackoffOptions } from '../../runtime/index.js';
 
@@ -20,9 +22,12 @@ export class DeliveryError extends Error {
   }
 }
 
-/** Statuses worth retrying: the peer is busy, limiting, or failing for now. */
+/** Statuses that refuse the content itself: retrying the same request cannot succeed. */
+const CONTENT_REFUSED = new Set([400, 413, 422]);
+
+/** Statuses worth retrying: the peer is busy, limiting, failing, or misconfigured for now (not the content's fault). */
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
+  return !CONTENT_REFUSED.has(status);
 }
 
 /** Retry-After as seconds or an HTTP date, in ms from `nowMs`; undefined when absent or unreadable. */
@@ -34,8 +39,8 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-/** The retry policy of outbound deliveries: 500 ms doubling to 60 s, ±30 % jitter. */
-export const DELIVERY_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 60_000, jitter: 0.3, resetAfterMs: 0 };
+/** The retry policy of outbound deliveries: 500 ms doubling to 30 s, ±30 % jitter (a sink that is back waits at most ~40 s). */
+export const DELIVERY_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 30_000, jitter: 0.3, resetAfterMs: 0 };
 
 /** Delay before retry number `attempt` (0-based): exponential with jitter, never shorter than the peer's Retry-After (capped at an hour). */
 export function retryDelay(attempt: number, error: unknown, random: number, policy: BackoffOptions = DELIVERY_BACKOFF): number {

@@ -49,6 +49,7 @@ type Internal =
   | { type: 'cursorLoaded'; reply: ForwardCursorReply }
   | { type: 'flushDue' }
   | { type: 'read'; reply: ForwardReadReply }
+  | { type: 'prefetched'; afterSeq: number; reply: ForwardReadReply }
   | { type: 'sent'; result: SendResult | void }
   | { type: 'sendFailed'; error: DeliveryError }
   | { type: 'retryDue' }
@@ -111,6 +112,11 @@ class ForwarderActor {
   private oldestUndeliveredMs: number | undefined;
   private attempt = 0;
   private bisecting = false;
+  /**
+   * The next batch, read while the current one is being sent (never sent before the current one is
+   * committed: still one batch in flight). Holds at most one more batch in memory.
+   */
+  private prefetch: { afterSeq: number; reply?: ForwardReadReply; awaited: boolean } | undefined;
 
   constructor(
     private readonly ctx: ActorContext<ForwarderMsg | Internal>,
@@ -155,6 +161,14 @@ class ForwarderActor {
         return this.schedule();
       case 'read':
         return this.onRead(msg.reply);
+      case 'prefetched': {
+        const p = this.prefetch;
+        if (!p || p.afterSeq !== msg.afterSeq) return;
+        p.reply = msg.reply;
+        if (!p.awaited) return;
+        this.prefetch = undefined;
+        return this.onRead(msg.reply);
+      }
       case 'sent':
         return this.onSent(msg.result);
       case 'sendFailed':
@@ -227,12 +241,34 @@ class ForwarderActor {
   private read(): void {
     this.busy = 'reading';
     this.flushDue = false;
+    const p = this.prefetch;
+    if (p && p.afterSeq === this.cursor) {
+      if (p.reply) {
+        this.prefetch = undefined;
+        void this.onRead(p.reply);
+      } else {
+        p.awaited = true;
+      }
+      return;
+    }
+    this.prefetch = undefined;
+    this.readFrom(this.cursor, (reply) => ({ type: 'read', reply }));
+  }
+
+  private readFrom(afterSeq: number, wrap: (reply: ForwardReadReply) => Internal): void {
     const self = this.ctx.self;
-    const afterSeq = this.cursor;
     this.ask<ForwardReadReply>((replyTo) => ({ type: 'forwardRead', afterSeq, limit: this.opts.batchSize, replyTo })).then(
-      (reply) => self.tell({ type: 'read', reply }),
-      (e: unknown) => self.tell({ type: 'read', reply: { ok: false, error: String((e as Error)?.message ?? e) } }),
+      (reply) => self.tell(wrap(reply)),
+      (e: unknown) => self.tell(wrap({ ok: false, error: String((e as Error)?.message ?? e) })),
     );
+  }
+
+  /** While a full batch is sent, the next one is read if it is already committed. */
+  private maybePrefetch(): void {
+    if (this.prefetch || this.committed - this.batchEndSeq < this.opts.batchSize) return;
+    const afterSeq = this.batchEndSeq;
+    this.prefetch = { afterSeq, awaited: false };
+    this.readFrom(afterSeq, (reply) => ({ type: 'prefetched', afterSeq, reply }));
   }
 
   private async onRead(reply: ForwardReadReply): Promise<void> {
@@ -280,6 +316,7 @@ class ForwarderActor {
     const chunk = this.chunks[0];
     if (!chunk) return this.commit(this.batchEndSeq);
     this.busy = 'sending';
+    this.maybePrefetch();
     const self = this.ctx.self;
     void this.queue
       .add(() => this.sink.send(chunk))

@@ -139,7 +139,7 @@ async function backlog(ctx: BenchContext): Promise<BenchRow[]> {
   })();
   try {
     svc.resetPeak();
-    await sleep(size(20_000, 5000));
+    await sleep(Number(process.env.BENCH_FORWARD_DOWN_MS) || size(20_000, 5000));
     const status = JSON.parse((await httpGet(svc.port, '/forwarding')).body) as { sinks: { lag_entries: number; state: string }[] };
     const down = svc.memory();
     log(`forward: sink down, ${status.sinks[0]?.lag_entries} entries waiting (${status.sinks[0]?.state}): peak RSS ${down.hwmMb.toFixed(1)} MB`);
@@ -147,7 +147,12 @@ async function backlog(ctx: BenchContext): Promise<BenchRow[]> {
     const t0 = nowMs();
     svc.resetPeak();
     const end = t0 + 600_000;
-    while (hook.lines < count && nowMs() < end) await sleep(50);
+    const rss: number[] = [];
+    while (hook.lines < count && nowMs() < end) {
+      await sleep(50);
+      if (rss.length < 100_000) rss.push(svc.memory().rssMb);
+    }
+    log(`forward: RSS while draining, every 50 ms (MB): ${rss.filter((_, i) => i % 20 === 0).map((x) => x.toFixed(0)).join(' ')}`);
     const drainMs = nowMs() - t0;
     const drained = svc.memory();
     log(`forward: ${hook.lines} entries drained in ${drainMs.toFixed(0)} ms (${((hook.lines / drainMs) * 1000).toFixed(0)}/s), peak RSS ${drained.hwmMb.toFixed(1)} MB`);
@@ -167,7 +172,7 @@ export async function benchForward(ctx: BenchContext): Promise<BenchRow[]> {
   const lines = size(200_000, 20_000);
   const rounds = size(3, 1);
   const rows: BenchRow[] = [];
-  for (const sink of ['webhook', 'syslog'] as const) {
+  for (const sink of process.env.BENCH_FORWARD_PART === 'backlog' ? [] : (['webhook', 'syslog'] as const)) {
     const fwd: number[] = [];
     const cli: number[] = [];
     for (let r = 0; r < rounds; r++) {

@@ -156,6 +156,19 @@ test('a poison entry refused with 400 is found by bisection and dead-lettered; t
   assert.ok(rx.requests <= 2 + 2 * Math.ceil(Math.log2(200)), `${rx.requests} requests`);
 });
 
+test('401 and 404 are a sink to fix, not bad lines: retried, nothing dead-lettered', async () => {
+  const rx = await receiver('webhook');
+  rx.script.push(() => ({ status: 401, body: '{"error":"bad token"}' }), () => ({ status: 404, body: 'no such hook' }));
+  const rig = forwardRig(sinkConfig('webhook', rx.url), { dataDir: tempDataDir() });
+  rigs.push(rig);
+  await rig.ready();
+  rig.append(entries(50));
+  await waitFor(() => rx.received.length === 50, { what: 'the 50 lines after a 401 and a 404', timeoutMs: 10_000 });
+  const s = await rig.status();
+  assert.is(s.deadLettered, 0);
+  assert.is(s.retried, 100);
+});
+
 test('filters: minimum level and service globs', async () => {
   const rx = await receiver('webhook');
   const rig = forwardRig(sinkConfig('webhook', rx.url, { filter: { minLevel: Level.ERROR, services: [/^wor.*$/] } }), { dataDir: tempDataDir() });

@@ -5,7 +5,7 @@
  */
 import { LEVELS } from '../../parse/log-entry.js';
 import { httpSend } from '../../delivery/http-send.js';
-import { DeliveryError, isRetryableStatus } from '../../delivery/delivery-error.js';
+import { DeliveryError } from '../../delivery/delivery-error.js';
 import { entryIso } from '../wire-time.js';
 import type { DeadLetter, SinkFactory } from '../sink.js';
 import type { StoredEntry } from '../../store/store-protocol.js';
@@ -51,7 +51,8 @@ export const elasticsearchSink: SinkFactory = (config, env) => {
         const r = Object.values(item)[0] ?? {};
         const status = r.status ?? 0;
         if (status >= 200 && status < 300) return;
-        if (isRetryableStatus(status)) retry.push(entries[i]!);
+        // Only 429 and 5xx items may succeed later; any other item error (a mapping error) would fail forever.
+        if (status === 429 || status >= 500) retry.push(entries[i]!);
         else deadLetters.push({ entry: entries[i]!, reason: `${status} ${r.error?.type ?? ''}: ${r.error?.reason ?? ''}`.trim() });
       });
       return { retry, deadLetters };
