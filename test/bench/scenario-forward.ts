@@ -135,7 +135,7 @@ async function backlog(ctx: BenchContext): Promise<BenchRow[]> {
   const svc = await (async () => {
     log(`forward: writing ${count} entries waiting for a webhook sink`);
     fillWaiting(dir, count);
-    return startServiceProcess({ dockerHost: ctx.dockerHost, include: 'bench-fwd-nothing', maxLogBuffer: 10_000, env: { DATA_DIR: dir, FORWARD_WEBHOOK_URL: `http://127.0.0.1:${port}/`, LOGAGG_HOST_NAME: 'bench-host' } });
+    return startServiceProcess({ dockerHost: ctx.dockerHost, include: 'bench-fwd-nothing', maxLogBuffer: 10_000, env: { DATA_DIR: dir, FORWARD_WEBHOOK_URL: `http://127.0.0.1:${port}/`, LOGAGG_HOST_NAME: 'bench-host' }, nodeFlags: (process.env.BENCH_FORWARD_NODE_FLAGS ?? '').split(' ').filter(Boolean) });
   })();
   try {
     svc.resetPeak();
@@ -155,6 +155,7 @@ async function backlog(ctx: BenchContext): Promise<BenchRow[]> {
     log(`forward: RSS while draining, every 50 ms (MB): ${rss.filter((_, i) => i % 20 === 0).map((x) => x.toFixed(0)).join(' ')}`);
     const drainMs = nowMs() - t0;
     const drained = svc.memory();
+    if (process.env.BENCH_FORWARD_NODE_FLAGS) log(`forward: service output at the end of the drain:\n${svc.output().slice(-4000)}`);
     log(`forward: ${hook.lines} entries drained in ${drainMs.toFixed(0)} ms (${((hook.lines / drainMs) * 1000).toFixed(0)}/s), peak RSS ${drained.hwmMb.toFixed(1)} MB`);
     return [
       { scenario: 'forward', metric: `peak RSS (VmHWM), webhook down, ${count / 1000}k entries waiting`, value: round(down.hwmMb, 1), unit: 'MB', target: '≤ 128', pass: down.hwmMb <= 128, detail: { lag: status.sinks[0]?.lag_entries } },

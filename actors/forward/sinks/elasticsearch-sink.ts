@@ -5,6 +5,7 @@
  */
 import { LEVELS } from '../../parse/log-entry.js';
 import { httpSend } from '../../delivery/http-send.js';
+import { joinToBuffer } from '../../delivery/text-buffer.js';
 import { DeliveryError } from '../../delivery/delivery-error.js';
 import { entryIso } from '../wire-time.js';
 import type { DeadLetter, SinkFactory } from '../sink.js';
@@ -21,7 +22,7 @@ export const elasticsearchSink: SinkFactory = (config, env) => {
   return {
     async send(entries) {
       const host = await env.hostName();
-      let body = '';
+      const lines: string[] = [];
       for (const e of entries) {
         const doc: Record<string, unknown> = {
           '@timestamp': entryIso(e, 3),
@@ -34,9 +35,9 @@ export const elasticsearchSink: SinkFactory = (config, env) => {
           labels: { stream: e.stream, docker_timestamp: e.dockerTs },
         };
         if (e.fields && Object.keys(e.fields).length > 0) doc.fields = e.fields;
-        body += `${action}\n${JSON.stringify(doc)}\n`;
+        lines.push(`${action}\n${JSON.stringify(doc)}\n`);
       }
-      const answer = await httpSend({ url, headers: { 'content-type': 'application/x-ndjson', ...config.headers }, body, tls: config.tls }, env.now);
+      const answer = await httpSend({ url, headers: { 'content-type': 'application/x-ndjson', ...config.headers }, body: joinToBuffer(lines), tls: config.tls }, env.now);
       let parsed: { errors?: boolean; items?: Record<string, BulkItem>[] };
       try {
         parsed = JSON.parse(answer.body) as typeof parsed;
