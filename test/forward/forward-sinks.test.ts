@@ -87,6 +87,8 @@ for (const kind of ['webhook', 'loki', 'elasticsearch', 'otlp'] as const) {
       assert.is(r.resource['host.name'], 'testhost');
       assert.is(r.timeUnixNano, String(BigInt(T0 + 3) * 1_000_000n + 123n));
     }
+    // The receiver counts a batch before its answer reaches the forwarder: wait for the commit.
+    await waitFor(async () => (await rig.status()).cursor === 1200, { what: 'the cursor committed past the last batch' });
     const s = await rig.status();
     assert.is(s.sent, 1200);
     assert.is(s.lagEntries, 0);
