@@ -7,17 +7,21 @@ import { QUERY_BUDGET_MS, startService } from './actors/service.js';
 import { configureServiceLog, serviceLog, setServiceLogLevel } from './actors/service-log.js';
 import { createServer, describeListenError } from './http/index.js';
 import { alertMetricsProvider } from './http/alerts-route.js';
+import { loadForwardingConfig, type ForwardingConfig } from './actors/forward/sink-config.js';
+import { forwardingGauges } from './http/forwarding-route.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 async function main(): Promise<void> {
   let config: Config;
+  let forwarding: ForwardingConfig;
   try {
     config = loadConfig();
     // LOGAGG_CONFIG (the file) and the environment; the environment wins, and adds destinations.
     const file = loadConfigFile();
     config.alerts = alertSettings(process.env, file.alerts);
     config.alerts.linkBaseUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
+    forwarding = loadForwardingConfig(process.env, file);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ConfigFileError) {
       process.stderr.write(`logagg: configuration error: ${error.message}\n`);
@@ -30,6 +34,7 @@ async function main(): Promise<void> {
   if (process.env.SNAPSHOT_PATH) serviceLog(3, 'SNAPSHOT_PATH is retired and ignored: the store in DATA_DIR keeps entries and cursors across restarts and crashes');
   const startedAt = Date.now();
   const service = await startService(config, {
+    forwarding,
     onFatal: (path, error) => {
       serviceLog(5, `supervisor ${path} gave up after repeated failures: ${String((error as Error)?.stack ?? error)}`);
       process.exit(1);
@@ -43,8 +48,9 @@ async function main(): Promise<void> {
       errors: service.errors,
       discovery: service.discovery,
       stats: () => service.system.stats,
-      metrics: { events: service.system.events, ingest: service.ingestMetrics, ...(service.alerts ? { providers: [alertMetricsProvider(service.alerts)] } : {}) },
+      metrics: { events: service.system.events, ingest: service.ingestMetrics, providers: [...(service.alerts ? [alertMetricsProvider(service.alerts)] : []), ...forwardingGauges(service.forwarders)] },
       ...(service.alerts ? { alerts: service.alerts } : {}),
+      forwarders: service.forwarders,
     },
     {
       defaultLimit: config.defaultLogLimit,
@@ -60,6 +66,7 @@ async function main(): Promise<void> {
       maxLiveBytes: config.maxLiveBytes,
       maxResponseBytes: config.maxResponseBytes,
       retentionMs: config.retentionMs,
+      storageMode: config.storage,
     },
   );
   const address = await http.listen(config.port, config.host).catch((error: unknown) => {

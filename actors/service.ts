@@ -9,6 +9,8 @@ import type { Config } from './config.js';
 import { containerActor } from './container-actor.js';
 import { discoveryActor, type DiscoveryMsg } from './discovery-actor.js';
 import { createDockerClient } from './docker/docker-client.js';
+import { startForwarding, type Forwarder } from './forward/forwarding.js';
+import type { ForwardingConfig } from './forward/sink-config.js';
 import { errorAlertActor, type ErrorAlertMsg } from './error-alert-actor.js';
 import { ingestMetricsActor, type IngestMetricsMsg } from './ingest-metrics-actor.js';
 import { serviceLog } from './service-log.js';
@@ -31,6 +33,8 @@ export interface Service {
   ingestMetrics: ActorRef<IngestMetricsMsg>;
   /** The alert notifier (GET /alerts, POST /alerts/test, destinations' figures); absent without alert settings. */
   alerts?: ActorRef<NotifierMsg>;
+  /** One forwarder per sink (GET /forwarding asks them). */
+  forwarders: Forwarder[];
   /** Stops every actor in reverse start order. */
   stop(): Promise<void>;
 }
@@ -76,6 +80,8 @@ export interface ServiceOptions {
   onFatal?: (path: string, error: unknown) => void;
   /** More sinks every follower delivers to, after the buffer and the error statistics (tests count lines with one). */
   extraSinks?: IngestSink[];
+  /** Forwarding sinks (none when absent). */
+  forwarding?: ForwardingConfig;
 }
 
 export async function startService(config: ServiceConfig, options: ServiceOptions = {}): Promise<Service> {
@@ -158,6 +164,9 @@ export async function startService(config: ServiceConfig, options: ServiceOption
         }),
     }),
   });
+  // Last under the root: a restarted store restarts the forwarders (they re-read their cursors); a
+  // failing forwarder never restarts collection.
+  const forwarders = options.forwarding ? await startForwarding(root, store, options.forwarding, docker) : [];
   const stop = async (): Promise<void> => {
     // Followers first, so that what they hold reaches the store, which writes it before it closes.
     for (const id of ['discovery', 'containers']) {
@@ -169,7 +178,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     }
     await system.shutdown(STOP_REST_MS);
   };
-  return { system, buffer, errors, store, logs: config.storage === 'disk' ? store : buffer, containers, discovery, ingestMetrics, ...(alerts ? { alerts } : {}), stop };
+  return { system, buffer, errors, store, logs: config.storage === 'disk' ? store : buffer, containers, discovery, ingestMetrics, ...(alerts ? { alerts } : {}), forwarders, stop };
 }
 
 /** The host's name in alerts: the Docker engine's `Name` (contracts: never os.hostname(), a container id in the image). */

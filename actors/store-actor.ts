@@ -9,7 +9,8 @@ import { BUDGET_DEFAULTS } from './service/budgets.js';
 import { StoreClient, StoreError } from './store/store-client.js';
 import { isCorruption } from './store/store-db.js';
 import { AlertMemory, type AlertStoreRequest } from './store/alert-tables.js';
-import type { RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
+import { MemoryForwardRing, type CommittedNotice, type ForwardStoreMsg } from './store/forward-reads.js';
+import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
 
 /** The StoreActor's protocol: the followers' sink, their cursors, whole-window queries, its health. */
 export type StoreMsg =
@@ -17,7 +18,8 @@ export type StoreMsg =
   | CursorQuery
   | { type: 'query'; query: LogQuery; replyTo: ActorRef<QueryReply> }
   | { type: 'health'; replyTo: ActorRef<StoreHealth> }
-  | { type: 'alerts'; req: AlertStoreRequest; replyTo: ActorRef<AlertStoreReply> };
+  | { type: 'alerts'; req: AlertStoreRequest; replyTo: ActorRef<AlertStoreReply> }
+  | ForwardStoreMsg;
 
 /** The answer to an alert-state or notification request (alert-tables.ts). */
 export type AlertStoreReply = { ok: true; result: unknown } | { ok: false; error: string };
@@ -125,6 +127,11 @@ class StoreActor {
   private opened = false;
   /** STORAGE=memory: alert state and notifications live here, for the process's life. */
   private readonly alertMemory = new AlertMemory();
+  /** Forwarders told of each new committed seq. */
+  private readonly watchers = new Set<ActorRef<CommittedNotice>>();
+  /** STORAGE=memory: what forwarders read, and their cursors (nothing survives a restart). */
+  private ring: MemoryForwardRing | undefined;
+  private readonly memoryCursors = new Map<string, ForwardCursor>();
 
   constructor(
     private readonly ctx: ActorContext<StoreMsg | Internal>,
@@ -214,6 +221,11 @@ class StoreActor {
         return;
       case 'alerts':
         return this.alerts(msg.req, msg.replyTo);
+      case 'forwardRead':
+      case 'forwardCursor':
+      case 'forwardCommit':
+      case 'watchCommitted':
+        return this.forwarding(msg);
       case 'statsDone':
         if (msg.stats) this.stats = msg.stats;
         return;
@@ -261,6 +273,10 @@ class StoreActor {
     if (msg.cursor) this.cursors.set(msg.cursor.containerId, msg.cursor);
     if (entries.length > 0) for (const d of this.opts.downstream) d.tell({ type: 'append', entries });
     if (!this.client) {
+      if (this.ring && entries.length > 0) {
+        this.ring.push(entries);
+        this.notifyCommitted(this.nextSeq - 1);
+      }
       acknowledge(msg);
       return;
     }
@@ -322,6 +338,7 @@ class StoreActor {
       const last = b.entries[b.entries.length - 1];
       if (last) this.committedSeq = last.seq;
     }
+    this.notifyCommitted(this.committedSeq);
     if (this.failure) {
       serviceLog(2, `store: writing again after ${this.failures} failed attempt(s) (${this.failure.message})`);
       this.failure = undefined;
@@ -474,6 +491,56 @@ class StoreActor {
     this.rebuildNext = next;
     this.rebuildWaiting = to.length;
     for (const d of to) d.tell({ type: 'append', entries: mine, ack: this.ctx.self as ActorRef<AppendAck>, sink: 'rebuild' });
+  }
+
+  private notifyCommitted(seq: number): void {
+    for (const w of this.watchers) w.tell({ type: 'committed', seq });
+  }
+
+  /** Forwarders' requests: answered from the worker on disk, from the ring and a map in memory. */
+  private forwarding(msg: ForwardStoreMsg): void {
+    const memory = !this.client;
+    const committed = memory ? this.nextSeq - 1 : this.committedSeq;
+    const failed = (error: unknown) => ({ ok: false as const, error: (error as Error)?.message ?? String(error) });
+    switch (msg.type) {
+      case 'watchCommitted':
+        this.watchers.add(msg.watcher);
+        if (memory && !this.ring) this.ring = new MemoryForwardRing();
+        msg.watcher.tell({ type: 'committed', seq: committed });
+        return;
+      case 'forwardCursor':
+        if (memory) return void msg.replyTo.tell({ ok: true, cursor: this.memoryCursors.get(msg.sink) ?? null, committedSeq: committed });
+        if (!this.opened) return void msg.replyTo.tell(failed(this.failure ?? 'store not open'));
+        this.client!.request<ForwardCursor | null>({ op: 'forwardCursor', sink: msg.sink }).then(
+          (cursor) => msg.replyTo.tell({ ok: true, cursor, committedSeq: this.committedSeq }),
+          (e: unknown) => msg.replyTo.tell(failed(e)),
+        );
+        return;
+      case 'forwardCommit':
+        if (memory) {
+          this.memoryCursors.set(msg.sink, { seq: msg.seq, dropped: msg.dropped });
+          return void msg.replyTo.tell({ ok: true });
+        }
+        if (!this.opened) return void msg.replyTo.tell(failed(this.failure ?? 'store not open'));
+        this.client!.request({ op: 'commitForwardCursor', sink: msg.sink, seq: msg.seq, dropped: msg.dropped, nowMs: this.ctx.clock.now() }).then(
+          () => msg.replyTo.tell({ ok: true }),
+          (e: unknown) => msg.replyTo.tell(failed(e)),
+        );
+        return;
+      case 'forwardRead':
+        if (memory) {
+          const ring = this.ring ?? (this.ring = new MemoryForwardRing());
+          return void msg.replyTo.tell({ ok: true, entries: ring.readAfter(msg.afterSeq, msg.limit), oldestSeq: ring.oldestSeq, committedSeq: committed });
+        }
+        if (!this.opened) return void msg.replyTo.tell(failed(this.failure ?? 'store not open'));
+        this.client!.request<ReadAfterResult>({ op: 'readAfter', afterSeq: msg.afterSeq, upToSeq: committed, limit: msg.limit }).then(
+          (r) => msg.replyTo.tell({ ok: true, entries: r.entries, oldestSeq: r.oldestSeq, committedSeq: committed }),
+          (e: unknown) => msg.replyTo.tell(failed(e)),
+        );
+        return;
+      default:
+        unhandled(msg);
+    }
   }
 
   private health(): StoreHealth {

@@ -20,6 +20,8 @@ export interface HttpConfig {
   version: string;
   /** Buffer retention, for `/health`'s retention_hours when the buffer does not answer (its own stats win). */
   retentionMs?: number;
+  /** STORAGE, for the forwarding note (memory: nothing survives a restart). */
+  storageMode?: 'disk' | 'memory';
   /** Epoch ms when the service started, for `uptime_seconds`. */
   startedAt: number;
   /** Entries a streaming client may have pending (not yet handed to its socket) before new ones are dropped for it. */

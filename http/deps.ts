@@ -6,6 +6,7 @@ import type { ErrorAlertMsg } from '../actors/error-alert-actor.js';
 import type { DiscoveryMsg, DiscoveryStatus } from '../actors/discovery-actor.js';
 import type { MetricsDeps } from './metrics.js';
 import type { NotifierMsg } from '../actors/alerts/notifier-actor.js';
+import type { ForwarderMsg } from '../actors/forward/forwarder-actor.js';
 
 export type { BufferMsg, DiscoveryMsg, DiscoveryStatus, ErrorAlertMsg, StoreHealth, StoreMsg };
 
@@ -34,4 +35,6 @@ export interface HttpDeps {
   metrics?: MetricsDeps;
   /** The alert notifier (GET /alerts, POST /alerts/test, /health's `alerts`); absent: alerting is off. */
   alerts?: ActorRef<NotifierMsg>;
+  /** One forwarder per sink, for GET /forwarding and /health. */
+  forwarders?: { name: string; kind: string; ref: ActorRef<ForwarderMsg> }[];
 }

@@ -2,6 +2,7 @@ import type { BufferStats } from '../actors/buffer-protocol.js';
 import type { DiscoveryStatus, RuntimeStats, StoreHealth } from './deps.js';
 import type { AlertsStatus } from '../actors/alerts/notifier-actor.js';
 import type { DestinationStatus } from '../actors/alerts/delivery-actor.js';
+import type { SinkJson } from './forwarding-route.js';
 
 /** Body of `GET /health`. Parts whose actor did not answer are null and named in `problems`. */
 export interface HealthReport {
@@ -50,6 +51,8 @@ export interface HealthReport {
     note?: string;
   };
   problems?: string[];
+  /** Forwarding sinks (GET /forwarding): a failing sink is shown here and does not degrade the status. */
+  forwarding?: SinkJson[];
 }
 
 export interface HealthInputs {
@@ -66,6 +69,7 @@ export interface HealthInputs {
   version: string;
   /** Configured retention, used when the buffer did not answer. */
   retentionMs?: number;
+  forwarding?: SinkJson[];
 }
 
 /**
@@ -119,6 +123,7 @@ export function healthReport(h: HealthInputs): HealthReport {
     report.alerts = { destinations: h.alerts.destinations };
     if (!h.alerts.persistent) report.alerts.note = 'STORAGE=memory: pending notifications and cooldowns do not survive a restart';
   }
+  if (h.forwarding) report.forwarding = h.forwarding;
   if (h.problems.length) report.problems = h.problems;
   return report;
 }

@@ -3,6 +3,7 @@ import type { BufferStats } from '../actors/buffer-protocol.js';
 import type { HttpContext } from './context.js';
 import type { BufferMsg, DiscoveryMsg, DiscoveryStatus, StoreHealth, StoreMsg } from './deps.js';
 import { toHttpError } from './error-response.js';
+import { forwardingStatus } from './forwarding-route.js';
 import { healthReport } from './health-report.js';
 import { sendJson } from './json-response.js';
 import type { AlertsStatus, NotifierMsg } from '../actors/alerts/notifier-actor.js';
@@ -20,11 +21,12 @@ export async function getHealth(ctx: HttpContext, res: ServerResponse): Promise<
     });
   const store = ctx.deps.store;
   const alerts = ctx.deps.alerts;
-  const [discovery, buffer, storeHealth, alertsStatus] = await Promise.all([
+  const [discovery, buffer, storeHealth, alertsStatus, forwarding] = await Promise.all([
     part('discovery', ctx.ask<DiscoveryMsg, DiscoveryStatus>(ctx.deps.discovery, (replyTo) => ({ type: 'status', replyTo }))),
     part('buffer', ctx.ask<BufferMsg, BufferStats>(ctx.deps.buffer, (replyTo) => ({ type: 'stats', replyTo }))),
     store ? part('store', ctx.ask<StoreMsg, StoreHealth>(store, (replyTo) => ({ type: 'health', replyTo }))) : undefined,
     alerts ? part('alerts', ctx.ask<NotifierMsg, AlertsStatus>(alerts, (replyTo) => ({ type: 'status', replyTo }))) : undefined,
+    ctx.deps.forwarders?.length ? forwardingStatus(ctx) : undefined,
   ]);
   const report = healthReport({
     discovery,
@@ -38,6 +40,7 @@ export async function getHealth(ctx: HttpContext, res: ServerResponse): Promise<
     startedAt: ctx.config.startedAt,
     version: ctx.config.version,
     retentionMs: ctx.config.retentionMs,
+    ...(forwarding ? { forwarding } : {}),
   });
   sendJson(res, report.status === 'healthy' ? 200 : 503, report);
 }

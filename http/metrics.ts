@@ -43,6 +43,7 @@ const ROUTES: [RegExp, string][] = [
   [/^\/logs\/service\/[^/]+\/?$/, '/logs/service/{name}'],
   [/^\/errors\/summary\/?$/, '/errors/summary'],
   [/^\/health\/?$/, '/health'],
+  [/^\/forwarding\/?$/, '/forwarding'],
   [/^\/metrics\/?$/, '/metrics'],
   [/^\/openapi\.json$/, '/openapi.json'],
   [/^\/alerts\/?$/, '/alerts'],

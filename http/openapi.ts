@@ -130,6 +130,7 @@ const schemas: Record<string, Schema> = {
         ['destinations'],
       ),
       problems: { type: 'array', items: { type: 'string' } },
+      forwarding: { type: 'array', items: ref('Sink'), description: 'Forwarding sinks, as GET /forwarding; present when any is configured. A failing sink does not degrade the status.' },
     },
     [
       'status',
@@ -198,6 +199,26 @@ const schemas: Record<string, Schema> = {
       ),
     },
   }),
+  Sink: closed(
+    {
+      name: { type: 'string', description: "The sink's name: its cursor's identity in the store." },
+      type: { enum: ['webhook', 'syslog', 'loki', 'elasticsearch', 'otlp'] },
+      url: { type: 'string', description: 'Without credentials.' },
+      state: { enum: ['starting', 'idle', 'sending', 'retrying', 'unknown'], description: 'unknown: the forwarder did not answer in time (only name and type are then given).' },
+      cursor: { type: 'integer', minimum: 0, description: 'The last seq the sink accepted, committed in the store.' },
+      lag_entries: { type: 'integer', minimum: 0, description: 'Stored entries after the cursor (filtered-out ones included).' },
+      lag_seconds: { type: ['number', 'null'], minimum: 0, description: 'Age of the oldest undelivered entry; 0 when caught up, null while not yet read.' },
+      sent: { type: 'integer', minimum: 0, description: 'Entries the sink accepted since the service started.' },
+      retried: { type: 'integer', minimum: 0, description: 'Entries sent again after a failure since the service started.' },
+      dropped: { type: 'integer', minimum: 0, description: 'Entries deleted by retention before this sink received them (kept with the cursor).' },
+      dead_lettered: { type: 'integer', minimum: 0, description: 'Entries the sink refused for good (logged with their seq), since the service started.' },
+      last_success: isoTime,
+      last_error: { type: 'string' },
+      last_error_at: isoTime,
+    },
+    ['name', 'type', 'url', 'state'],
+  ),
+  Forwarding: closed({ sinks: { type: 'array', items: ref('Sink') }, note: { type: 'string', description: 'STORAGE=memory: cursors do not survive a restart.' } }, ['sinks']),
   Error: closed({ error: { type: 'string' } }),
   ParamError: closed({ error: { type: 'string' }, parameter: { type: 'string', description: 'The query parameter at fault.' } }),
   LiveNotice: {
@@ -310,6 +331,13 @@ export const OPENAPI = {
           '503': { description: 'Degraded (Docker unreachable, an actor not answering, a stalled follower); still served.', ...json(ref('Health')) },
           ...pick('404', '405', '414', '431', '500'),
         },
+      },
+    },
+    '/forwarding': {
+      get: {
+        operationId: 'getForwarding',
+        summary: 'Per forwarding sink: cursor, lag, sent, retried, dropped and dead-lettered counts, last success, last error.',
+        responses: { '200': { description: 'The sinks (an empty list when none is configured).', ...json(ref('Forwarding')) }, ...commonErrors },
       },
     },
     '/metrics': {

@@ -9,6 +9,7 @@ import { createContext, type HttpContext } from './context.js';
 import { answerPreflight, applyCors, ALLOWED_METHODS } from './cors.js';
 import type { HttpDeps } from './deps.js';
 import { isUnexpected, rawErrorResponse, sendError } from './error-response.js';
+import { getForwarding } from './forwarding-route.js';
 import { getHealth } from './health-route.js';
 import { getLiveness } from './liveness-route.js';
 import { slowRequestLog } from './slow-request-log.js';
@@ -65,6 +66,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
     '/logs/service/:name': (req, res) => getLogs(ctx, req.search, res, req.params.name),
     '/errors/summary': (req, res) => getErrorSummary(ctx, req.search, res),
     '/health': (_req, res) => getHealth(ctx, res),
+    '/forwarding': (_req, res) => getForwarding(ctx, res),
     '/metrics': (_req, res) => getMetrics(metrics, res),
     '/openapi.json': (_req, res) => getOpenApi(res, ctx.config.version),
     '/health/live': async (_req, res) => getLiveness(res),

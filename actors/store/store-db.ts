@@ -16,7 +16,7 @@ import { compileFilter, isFilterError, type EntrySource } from '../buffer/log-fi
 import type { Level } from '../parse/log-entry.js';
 import { AlertTables } from './alert-tables.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
-import type { RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store-protocol.js';
+import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store-protocol.js';
 
 export const DB_FILE = 'logagg.db';
 
@@ -349,6 +349,22 @@ export class StoreDb {
     if (this.readonly) this.refreshSources();
     const rows = this.statement(`SELECT seq, source, level, flags, docker_ts, NULL AS time, CASE WHEN level >= 4 THEN message ELSE '' END AS message, NULL AS fields FROM entries WHERE seq > ? AND t >= ? ORDER BY seq LIMIT ?`).all(afterSeq, msToNanos(sinceMs), limit) as Row[];
     return rows.map((r) => this.entryOf(r, false));
+  }
+
+  /** A forwarder's next entries: whole, in seq order, after `afterSeq` and up to `upToSeq` (what the StoreActor knows is committed). */
+  readAfter(afterSeq: number, upToSeq: number, limit: number): ReadAfterResult {
+    const rows = this.statement('SELECT seq, source, level, flags, docker_ts, time, message, fields FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').all(afterSeq, upToSeq, limit) as Row[];
+    const oldest = (this.statement('SELECT min(seq) AS m FROM entries').get() as { m: number | null }).m ?? 0;
+    return { entries: rows.map((r) => this.entryOf(r)), oldestSeq: oldest };
+  }
+
+  forwardCursor(sink: string): ForwardCursor | null {
+    const r = this.statement('SELECT seq, dropped FROM forward_cursors WHERE sink = ?').get(sink) as ForwardCursor | undefined;
+    return r ? { seq: r.seq, dropped: r.dropped } : null;
+  }
+
+  commitForwardCursor(sink: string, seq: number, dropped: number, nowMs: number): void {
+    this.statement('INSERT INTO forward_cursors (sink, seq, updated_ms, dropped) VALUES (?, ?, ?, ?) ON CONFLICT (sink) DO UPDATE SET seq = excluded.seq, updated_ms = excluded.updated_ms, dropped = excluded.dropped').run(sink, seq, nowMs, dropped);
   }
 
   stats(): StoreStats {

@@ -50,6 +50,18 @@ export interface StoreStats {
   newestMs?: number;
 }
 
+/** Entries after a forwarder's cursor, whole (fields included), in seq order; `oldestSeq` is the lowest seq still stored (0 when empty). */
+export interface ReadAfterResult {
+  entries: StoredEntry[];
+  oldestSeq: number;
+}
+
+/** A sink's committed position: the last seq it accepted, and how many entries it lost to retention so far. */
+export interface ForwardCursor {
+  seq: number;
+  dropped: number;
+}
+
 export interface RetentionResult {
   deletedByAge: number;
   deletedBySize: number;
@@ -65,6 +77,9 @@ export type StoreRequest =
   | { op: 'stats' }
   | { op: 'retention'; cutoffMs: number; maxBytes: number; batch: number }
   | { op: 'scan'; afterSeq: number; sinceMs: number; limit: number }
+  | { op: 'readAfter'; afterSeq: number; upToSeq: number; limit: number }
+  | { op: 'forwardCursor'; sink: string }
+  | { op: 'commitForwardCursor'; sink: string; seq: number; dropped: number; nowMs: number }
   | { op: 'close' }
   | AlertStoreRequest;
 

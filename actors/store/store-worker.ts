@@ -25,6 +25,12 @@ function run(req: StoreRequest): unknown {
       return db.retention(req.cutoffMs, req.maxBytes, req.batch);
     case 'scan':
       return db.scan(req.afterSeq, req.sinceMs, req.limit);
+    case 'readAfter':
+      return db.readAfter(req.afterSeq, req.upToSeq, req.limit);
+    case 'forwardCursor':
+      return db.forwardCursor(req.sink);
+    case 'commitForwardCursor':
+      return db.commitForwardCursor(req.sink, req.seq, req.dropped, req.nowMs);
     case 'close':
       return db.close();
     case 'alertStateGet':

@@ -11,7 +11,7 @@ import { floodScript, markerOf } from './log-scripts.js';
 import { markerOrExit, profDir, type BenchContext } from './scenario-context.js';
 import { httpGet, startServiceProcess } from './service-process.js';
 
-interface RunResult {
+export interface RunResult {
   /** Start → last line committed to disk (aggregator) or printed (CLI). */
   ms: number;
   /** Aggregator: start → last line seen on a live subscription (in memory, before the disk). */
@@ -86,7 +86,7 @@ async function runAggregator(ctx: BenchContext, lines: number, tag: string): Pro
   }
 }
 
-async function runCli(ctx: BenchContext, lines: number, tag: string): Promise<RunResult> {
+export async function runCli(ctx: BenchContext, lines: number, tag: string): Promise<RunResult> {
   const name = `bench-ingest-${tag}`;
   try {
     const { script, env } = floodScript({ lines, tag });

@@ -29,7 +29,9 @@ test('the document: OpenAPI 3.1, every schema compiles in strict mode, served at
   assert.ok(compileAllSchemas().length >= 7);
   h = await startHarness();
   const doc = await check('/openapi.json', '/openapi.json', 200);
-  assert.equal(Object.keys(doc.paths).sort(), ['/alerts', '/alerts/test', '/errors/summary', '/health', '/logs', '/logs/service/{name}', '/logs/stream', '/metrics', '/openapi.json']);
+  assert.equal(Object.keys(doc.paths).sort(), ['/alerts', '/alerts/test', '/errors/summary', '/forwarding', '/health', '/logs', '/logs/service/{name}', '/logs/stream', '/metrics', '/openapi.json']);
+  // No sink configured: an empty list, as documented.
+  assert.equal(await check('/forwarding', '/forwarding', 200), { sinks: [] });
   assert.is(doc.info.version, '9.9.9-test', 'the running version');
   // Every documented path is a route (answers something other than 404).
   for (const path of Object.keys(doc.paths)) {

@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { findExecutable, logTail, runLogged } from './docker-rig.js';
 
 const APT_LOG = path.join(os.tmpdir(), 'logagg-test-apt-tools.log');
@@ -15,11 +15,12 @@ const installs = new Map<string, Promise<void>>();
  * The paths of `binaries`, installing `pkg` with apt-get when any is missing.
  * @throws saying why they cannot be had (not root, no apt-get, apt-get failed, still missing).
  */
-export async function ensureAptTool(pkg: string, binaries: string[]): Promise<Record<string, string>> {
-  const find = () => Object.fromEntries(binaries.map((b) => [b, findExecutable(b)]));
+export async function ensureAptTool(pkg: string, binaries: string[], files: string[] = []): Promise<Record<string, string>> {
+  const find = () => ({ ...Object.fromEntries(binaries.map((b) => [b, findExecutable(b)])), ...Object.fromEntries(files.map((f) => [f, existsSync(f) ? f : undefined])) });
   let found = find();
-  if (binaries.every((b) => found[b])) return found as Record<string, string>;
-  const missing = binaries.filter((b) => !found[b]).join(', ');
+  const all = [...binaries, ...files];
+  if (all.every((b) => found[b])) return found as Record<string, string>;
+  const missing = all.filter((b) => !found[b]).join(', ');
   if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new Error(`${missing} missing and not running as root: cannot apt-get install ${pkg}`);
   if (!findExecutable('apt-get')) throw new Error(`${missing} missing and apt-get is not available`);
   let install = installs.get(pkg);
@@ -37,7 +38,7 @@ export async function ensureAptTool(pkg: string, binaries: string[]): Promise<Re
   }
   await install;
   found = find();
-  const still = binaries.filter((b) => !found[b]);
+  const still = all.filter((b) => !found[b]);
   if (still.length > 0) throw new Error(`after apt-get install ${pkg} still missing: ${still.join(', ')}`);
   return found as Record<string, string>;
 }
