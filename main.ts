@@ -9,6 +9,7 @@ import { createServer, describeListenError } from './http/index.js';
 import { alertMetricsProvider } from './http/alerts-route.js';
 import { loadForwardingConfig, type ForwardingConfig } from './actors/forward/sink-config.js';
 import { forwardingGauges } from './http/forwarding-route.js';
+import { storeGauges } from './http/store-gauges.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
       errors: service.errors,
       discovery: service.discovery,
       stats: () => service.system.stats,
-      metrics: { events: service.system.events, ingest: service.ingestMetrics, providers: [...(service.alerts ? [alertMetricsProvider(service.alerts)] : []), ...forwardingGauges(service.forwarders)] },
+      metrics: { events: service.system.events, ingest: service.ingestMetrics, providers: [...(service.alerts ? [alertMetricsProvider(service.alerts)] : []), ...forwardingGauges(service.forwarders), ...storeGauges(service.store)] },
       ...(service.alerts ? { alerts: service.alerts } : {}),
       forwarders: service.forwarders,
     },

@@ -110,6 +110,12 @@ if (requireEngine(test)) {
     const health = await httpGet(svc.port, '/health');
     checkResponse('/health', 200, JSON.parse(health.body));
     assert.is(JSON.parse(health.body).store.state, 'ok');
+    // And on /metrics, for Prometheus.
+    const metrics = (await httpGet(svc.port, '/metrics')).body;
+    const committed = Number(/^logagg_store_committed_seq (\d+)/m.exec(metrics)?.[1]);
+    assert.ok(committed >= 30_001 + 10, `logagg_store_committed_seq ${committed}`);
+    assert.match(metrics, /^logagg_store_failing 0$/m);
+    assert.match(metrics, /^logagg_store_oldest_entry_timestamp_seconds \d+/m);
   });
 
   test('SIGKILL while a stack trace is held in the joiner: after the restart it is stored once, whole', async () => {
