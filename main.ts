@@ -10,6 +10,7 @@ import { alertMetricsProvider } from './http/alerts-route.js';
 import { loadForwardingConfig, type ForwardingConfig } from './actors/forward/sink-config.js';
 import { forwardingGauges } from './http/forwarding-route.js';
 import { storeGauges } from './http/store-gauges.js';
+import { parseRulesFromFile } from './actors/parse/parse-config.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     config.alerts = alertSettings(process.env, file.alerts);
     config.alerts.linkBaseUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
     forwarding = loadForwardingConfig(process.env, file);
+    config.parseRules = parseRulesFromFile(file);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ConfigFileError) {
       process.stderr.write(`logagg: configuration error: ${error.message}\n`);

@@ -2,6 +2,7 @@ import { LEVELS, type Level } from './parse/log-entry.js';
 import { apiToken, bindHost, checkDockerUrl, corsOrigins, logFormat, writableDirectory } from './config-checks.js';
 import type { LogFormat } from './service-log.js';
 import type { AlertSettings } from './alerts/alert-settings.js';
+import type { RuleSource } from './parse/parse-rule.js';
 import { BUDGET_DEFAULTS, ENTRY_FIXED_BYTES, MB } from './service/budgets.js';
 
 /** A configuration variable with a value we cannot use; the message names it and what is accepted. */
@@ -51,6 +52,8 @@ export interface Config {
   hostName?: string;
   /** Alert rules and destinations (alerts/alert-settings.ts): set by main from the environment and LOGAGG_CONFIG. */
   alerts?: AlertSettings;
+  /** Parsing rules of the config file (`parsing.rules`), by service or container-name glob; labels win over them. */
+  parseRules?: RuleSource[];
   /** MAX_LOG_BUFFER_MB in bytes: the hot window's byte bound, beside MAX_LOG_BUFFER entries (see service/budgets.ts). */
   maxLogBufferBytes: number;
   /** MAX_RESPONSE_MB in bytes: a `/logs` page stops at this size and carries next_cursor. */

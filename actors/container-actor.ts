@@ -167,7 +167,10 @@ class ContainerActor {
   ) {
     this.info = { ...deps.info };
     this.cursor = new ResumeCursor();
-    const rule = compileRule(ruleFor(this.info, deps.parseRules));
+    const wanted = ruleFor(this.info, deps.parseRules);
+    // A file rule's service (a label's is already in info) names the container's entries.
+    if (wanted.service?.trim()) this.info.service = wanted.service.trim();
+    const rule = compileRule(wanted);
     this.ruleErrors = [...rule.errors];
     this.pipeline = createLinePipeline({ ...deps.pipeline, rule });
     const clock = ctx.clock;
@@ -333,6 +336,8 @@ class ContainerActor {
       case 'renamed':
         this.info.name = msg.name.replace(/^\//, '');
         this.info.service = serviceName(this.info.name, this.info.labels);
+        // A file rule keyed by the new name may name the service too.
+        this.info.service = ruleFor(this.info, this.deps.parseRules).service?.trim() || this.info.service;
         this.report();
         return;
       case 'status':

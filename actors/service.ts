@@ -58,7 +58,7 @@ export type ServiceConfig = Pick<
   | 'dataDir'
   | 'maxStorageBytes'
 > &
-  Partial<Pick<Config, 'alerts' | 'hostName' | 'maxLogBufferBytes'>>;
+  Partial<Pick<Config, 'alerts' | 'hostName' | 'maxLogBufferBytes' | 'parseRules'>>;
 
 /** Bounds of a graceful stop, together under the 25 s main allows (Compose waits 30 s). */
 const STOP_FOLLOWERS_MS = 8_000;
@@ -155,6 +155,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
           report,
           sinks: [{ name: 'store', ref: store }, { name: 'metrics', ref: ingestMetrics }, ...(options.extraSinks ?? [])],
           cursors: store,
+          ...(config.parseRules?.length ? { parseRules: config.parseRules } : {}),
           backfillQueue,
           retentionMs: config.retentionMs,
           stallMs: config.followerStallMs,

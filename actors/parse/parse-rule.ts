@@ -63,7 +63,7 @@ function globMatches(glob: string, name: string): boolean {
 export function ruleFor(container: { name: string; service: string; labels: Record<string, string> }, sources: readonly RuleSource[] = []): ParseRule {
   const rule: ParseRule = {};
   for (const s of sources) {
-    const byService = s.match.service === undefined || s.match.service === container.service;
+    const byService = s.match.service === undefined || globMatches(s.match.service, container.service);
     const byName = s.match.container === undefined || globMatches(s.match.container, container.name);
     if (byService && byName) Object.assign(rule, s.rule);
   }

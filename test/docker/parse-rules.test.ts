@@ -5,6 +5,8 @@
  * read in Berlin time, while one without TZ is read as UTC.
  */
 import { suite } from 'uvu';
+import { ConfigFileError, parseConfigFile } from '../../actors/service/config-file.js';
+import { parseRulesFromFile } from '../../actors/parse/parse-config.js';
 import * as assert from 'uvu/assert';
 import { createServer, type HttpServer } from '../../http/index.js';
 import { Level } from '../../actors/parse/log-entry.js';
@@ -24,6 +26,49 @@ if (requireEngine(test)) {
     await service?.stop();
     service = undefined;
     await removeTestContainers();
+  });
+
+  test('config file: rules keyed by container-name glob parse a container without labels; its labels still win', async () => {
+    const prefix = uniquePrefix('filerules');
+    const file = parseConfigFile(
+      [
+        'parsing:',
+        '  rules:',
+        `    - container: "${prefix}-*"`,
+        '      parser: regex',
+        `      pattern: '^(?P<level>\\w+): (?P<message>.*)$'`,
+        '      set_service: from-file',
+        `    - container: "${prefix}-own"`,
+        "      redact: 'pin=\\d+'",
+      ].join('\n'),
+    );
+    const s = (service = await startTestService(testConfig(new RegExp(`^${prefix}`), { parseRules: parseRulesFromFile(file) })));
+    const plain = await runContainer({ name: `${prefix}-a`, script: `echo 'error: disk almost full'; sleep 30` });
+    const own = await runContainer({ name: `${prefix}-own`, labels: { 'logagg.service': 'from-label' }, script: `echo 'warning: pin=1234 typed twice'; sleep 30` });
+    const [a] = await waitForCount(() => s.query({ container: plain.id }), 1, 'the file-ruled container');
+    assert.is(a!.service, 'from-file');
+    assert.is(a!.level, Level.ERROR);
+    assert.is(a!.message, 'disk almost full');
+    const [b] = await waitForCount(() => s.query({ container: own.id }), 1, 'the labelled container');
+    assert.is(b!.service, 'from-label', 'the label wins over the file');
+    assert.is(b!.level, Level.WARNING);
+    assert.is(b!.message, '[REDACTED] typed twice', 'later file rules add to earlier ones');
+  });
+
+  test('config file: a rule that cannot work stops startup naming its path', () => {
+    const bad = (yaml: string, path: string) => {
+      try {
+        parseRulesFromFile(parseConfigFile(yaml));
+        assert.unreachable('should have thrown');
+      } catch (e) {
+        assert.instance(e, ConfigFileError);
+        assert.is((e as ConfigFileError).path, path, (e as Error).message);
+      }
+    };
+    bad('parsing:\n  rules:\n    - container: "a*"\n      parser: regex\n      pattern: "(unclosed"\n', 'parsing.rules[0].pattern');
+    bad('parsing:\n  rules:\n    - service: api\n    - container: "b*"\n      multiline_start: "(?<=x)y"\n', 'parsing.rules[1].multiline_start');
+    bad('parsing:\n  rules:\n    - container: "a*"\n      colour: red\n', 'parsing.rules[0].colour');
+    bad('parsing:\n  rules:\n    - parser: json\n', 'parsing.rules[0].service');
   });
 
   test('labels: regex parser with fields, multiline start, service override, redaction; a bad pattern is reported, not fatal', async () => {
