@@ -79,7 +79,9 @@ async function runAggregator(ctx: BenchContext, lines: number, tag: string): Pro
     probe.close();
     await c.wait();
     const health = await svc.health();
-    return { ms, liveMs, floodMs: await floodMsOf(ctx, c.id), stored: health.log_buffer_size ?? -1, readerCpuMs, dockerdCpuMs };
+    // Each run has its own DATA_DIR, so the committed sequence number is the count of lines on disk (the hot window holds fewer).
+    const store = (health as unknown as { store?: { committed_seq: number } }).store;
+    return { ms, liveMs, floodMs: await floodMsOf(ctx, c.id), stored: store ? store.committed_seq : (health.log_buffer_size ?? -1), readerCpuMs, dockerdCpuMs };
   } finally {
     await svc.stop();
     await ctx.bd.removeAll(name);
