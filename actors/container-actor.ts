@@ -7,7 +7,7 @@ import { serviceName, type ContainerInfo } from './container-info.js';
 import { dockerTsToSince, msToSince } from './docker/docker-timestamp.js';
 import { openLogStream, statusOf } from './docker/docker-client.js';
 import { LineAssembler, type AssembledLine } from './docker/line-assembler.js';
-import { ResumeCursor, type CursorPositions } from './docker/resume-cursor.js';
+import { clonePositions, ResumeCursor, type CursorPositions } from './docker/resume-cursor.js';
 import type { StreamName } from './parse/log-entry.js';
 import { RepeatFilter } from './docker/repeat-filter.js';
 import { watchStream } from './docker/watch-stream.js';
@@ -174,7 +174,7 @@ class ContainerActor {
     this.ruleErrors = [...rule.errors];
     this.pipeline = createLinePipeline({ ...deps.pipeline, rule });
     const clock = ctx.clock;
-    this.batcher = new EntryBatcher(this.info, deps.sinks, deps.batchSize, ctx.self, () => ({ containerId: this.info.id, positions: { ...this.covered } }), () => clock.now(), () => this.pipeline.counts());
+    this.batcher = new EntryBatcher(this.info, deps.sinks, deps.batchSize, ctx.self, () => ({ containerId: this.info.id, positions: clonePositions(this.covered) }), () => clock.now(), () => this.pipeline.counts());
   }
 
   /** Times without an offset are read in the container's TZ (an IANA name), else UTC. */
@@ -244,7 +244,7 @@ class ContainerActor {
     if (this.stopped) return;
     if (stored) {
       this.cursor = new ResumeCursor(stored.positions);
-      this.covered = { ...stored.positions };
+      this.covered = clonePositions(stored.positions);
       this.repeats.collectedUpTo(stored.positions);
       return void (await this.openStream('follow'));
     }
@@ -478,11 +478,13 @@ class ContainerActor {
 
   /** A stream holding nothing back is covered up to its last message (see `covered`). */
   private noteCovered(only?: StreamName): void {
-    for (const s of only ? [only] : STREAMS) {
-      if (this.assembler.holds(s) || this.pipeline.holds(s)) continue;
-      const p = this.cursor.positionOf(s);
-      if (p) this.covered[s] = p;
-    }
+    if (only) return this.coverStream(only);
+    for (const s of STREAMS) this.coverStream(s);
+  }
+
+  /** Per line: no allocation once the stream has a position (see ResumeCursor.copyPosition). */
+  private coverStream(s: StreamName): void {
+    if (!this.assembler.holds(s) && !this.pipeline.holds(s)) this.cursor.copyPosition(s, this.covered);
   }
 
   private afterInput(): void {

@@ -11,6 +11,16 @@ export type CursorPositions = Partial<Record<StreamName, StreamPosition>>;
 
 const STREAMS: StreamName[] = ['stdout', 'stderr'];
 
+/** A copy that shares no position object with `p` (positions are updated in place). */
+export function clonePositions(p: CursorPositions): CursorPositions {
+  const out: CursorPositions = {};
+  for (const s of STREAMS) {
+    const q = p[s];
+    if (q) out[s] = { ts: q.ts, atTs: q.atTs };
+  }
+  return out;
+}
+
 /**
  * Where a container's collection stands, per stream: stdout and stderr are stamped by separate
  * copiers, so one stream's last timestamp can be ahead of a line of the other not yet delivered.
@@ -35,9 +45,18 @@ export class ResumeCursor {
     return out;
   }
 
-  /** A copy of one stream's position, or undefined before anything was seen on it. */
-  positionOf(stream: StreamName): StreamPosition | undefined {
-    return this.at[stream].ts ? { ...this.at[stream] } : undefined;
+  /**
+   * Copies one stream's position into `into` (in place when it has one already): called once per
+   * line, so it allocates only the first time. Nothing before anything was seen on the stream.
+   */
+  copyPosition(stream: StreamName, into: CursorPositions): void {
+    const p = this.at[stream];
+    if (!p.ts) return;
+    const t = into[stream];
+    if (t) {
+      t.ts = p.ts;
+      t.atTs = p.atTs;
+    } else into[stream] = { ts: p.ts, atTs: p.atTs };
   }
 
   /** The latest Docker timestamp seen on either stream ('' before anything). */
