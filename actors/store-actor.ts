@@ -1,5 +1,5 @@
 import { PermanentFailure, backoffDelay, DEFAULT_BACKOFF, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
-import { acknowledge, type AppendAck, type CollectCursor, type CursorQuery, type FilterError, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
+import { acknowledge, type AppendAck, type AroundQuery, type CollectCursor, type CursorQuery, type FilterError, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
 import { compileFilter, isFilterError } from './buffer/log-filter.js';
 import { decodeCursor, encodeCursor } from './buffer/query-cursor.js';
 import { splitIso } from './buffer/iso-nanos.js';
@@ -10,13 +10,14 @@ import { StoreClient, StoreError } from './store/store-client.js';
 import { isCorruption } from './store/store-db.js';
 import { AlertMemory, type AlertStoreRequest } from './store/alert-tables.js';
 import { MemoryForwardRing, type CommittedNotice, type ForwardStoreMsg } from './store/forward-reads.js';
-import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
+import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredAround, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
 
 /** The StoreActor's protocol: the followers' sink, their cursors, whole-window queries, its health. */
 export type StoreMsg =
   | IngestMsg
   | CursorQuery
   | { type: 'query'; query: LogQuery; replyTo: ActorRef<QueryReply> }
+  | AroundQuery
   | { type: 'health'; replyTo: ActorRef<StoreHealth> }
   | { type: 'alerts'; req: AlertStoreRequest; replyTo: ActorRef<AlertStoreReply> }
   | ForwardStoreMsg;
@@ -215,6 +216,8 @@ class StoreActor {
         return this.query(msg.query, msg.replyTo);
       case 'queryDone':
         return this.queryDone(msg);
+      case 'around':
+        return this.around(msg);
       case 'health':
         msg.replyTo.tell(this.health());
         this.refreshStats();
@@ -415,6 +418,17 @@ class StoreActor {
     client.request<StoreQueryResult>({ op: 'query', query: sq }).then(
       (result) => self.tell({ type: 'queryDone', replyTo, result, query: q }),
       (error: StoreError) => self.tell({ type: 'queryDone', replyTo, error, query: q }),
+    );
+  }
+
+  /** An entry and its container's neighbours, from disk (within the retention window, like queries). */
+  private around(msg: AroundQuery): void {
+    const client = this.readClient;
+    if (!client) return void msg.replyTo.tell({ ok: true, result: null });
+    const req = { op: 'around' as const, seq: msg.seq, before: msg.before, after: msg.after, sinceMs: this.ctx.clock.now() - this.opts.retentionMs };
+    client.request<StoredAround | null>(req).then(
+      (result) => msg.replyTo.tell({ ok: true, result }),
+      (error: StoreError) => msg.replyTo.tell({ ok: false, parameter: '', error: `store unavailable: ${error.message}`, unavailable: true }),
     );
   }
 

@@ -3,7 +3,7 @@ import type { LogQuery, QueryReply } from '../actors/buffer-protocol.js';
 import type { HttpContext } from './context.js';
 import type { DiscoveryMsg, DiscoveryStatus, LogsQueryMsg } from './deps.js';
 import type { EntryJson } from './entry-json.js';
-import { HttpError, ParamError } from './http-error.js';
+import { queryRefused } from './http-error.js';
 import { streamLogsPage } from './json-page-stream.js';
 import { parseLogQuery } from './params.js';
 
@@ -39,7 +39,7 @@ async function answer(ctx: HttpContext, query: LogQuery, res: ServerResponse): P
     ctx.ask<LogsQueryMsg, QueryReply>(ctx.deps.logs ?? ctx.deps.buffer, (replyTo) => ({ type: 'query', query, replyTo }), ctx.config.queryTimeoutMs ?? ctx.config.askTimeoutMs),
     ctx.ask<DiscoveryMsg, DiscoveryStatus>(ctx.deps.discovery, (replyTo) => ({ type: 'status', replyTo })).catch(() => undefined),
   ]);
-  if (!reply.ok) throw reply.unavailable ? new HttpError(503, reply.error, { 'Retry-After': '5' }) : new ParamError(reply.parameter, reply.error);
+  if (!reply.ok) throw queryRefused(reply);
   const rest: Omit<LogsPage, 'logs'> = {
     count: reply.result.entries.length,
     total_containers: discovery ? discovery.containers.length : null,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import polka, { type Middleware, type NextHandler, type Request } from 'polka';
 import { WebSocketServer } from 'ws';
 import { getAlerts, postAlertTest } from './alerts-route.js';
+import { getAround } from './around-route.js';
 import { authorize } from './auth.js';
 import { CLOSE_GRACE_MS, type HttpConfig } from './config.js';
 import { createContext, type HttpContext } from './context.js';
@@ -64,6 +65,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
     '/logs': (req, res) => getLogs(ctx, req.search, res),
     '/logs/stream': (req, res) => getLiveStream(ctx, req.search, req, res),
     '/logs/service/:name': (req, res) => getLogs(ctx, req.search, res, req.params.name),
+    '/logs/around/:seq': (req, res) => getAround(ctx, req.params.seq ?? '', req.search, res),
     '/errors/summary': (req, res) => getErrorSummary(ctx, req.search, res),
     '/health': (_req, res) => getHealth(ctx, res),
     '/forwarding': (_req, res) => getForwarding(ctx, res),

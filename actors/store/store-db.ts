@@ -16,7 +16,7 @@ import { compileFilter, isFilterError, type EntrySource } from '../buffer/log-fi
 import type { Level } from '../parse/log-entry.js';
 import { AlertTables } from './alert-tables.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
-import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store-protocol.js';
+import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredAround, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store-protocol.js';
 
 export const DB_FILE = 'logagg.db';
 
@@ -339,6 +339,26 @@ export class StoreDb {
     rows.sort((a, b) => sign * (a.docker_ts < b.docker_ts ? -1 : a.docker_ts > b.docker_ts ? 1 : a.seq - b.seq));
     const page = rows.slice(0, limit).map((r) => this.entryOf(r));
     return { entries: page, more: rows.length > limit, partial: false };
+  }
+
+  /**
+   * The entry `seq` and up to `before`/`after` entries of the same container (every source with its
+   * container id: a renamed container keeps its lines) just before and after it by (Docker time, seq),
+   * each list oldest first; null when no entry has that seq or it is older than `sinceMs`.
+   */
+  around(seq: number, before: number, after: number, sinceMs: number): StoredAround | null {
+    if (this.readonly) this.refreshSources();
+    const r = this.statement('SELECT seq, source, level, flags, docker_ts, time, message, fields, CAST(t AS TEXT) AS tt FROM entries WHERE seq = ?').get(seq) as (Row & { tt: string }) | undefined;
+    if (!r) return null;
+    const t = BigInt(r.tt);
+    const since = msToNanos(sinceMs);
+    if (t < since) return null;
+    const entry = this.entryOf(r);
+    const sources = [...this.sourcesById.values()].filter((s) => s.containerId === entry.containerId).map((s) => s.id);
+    const cols = 'seq, source, level, flags, docker_ts, time, message, fields';
+    const side = (n: number, desc: boolean): StoredEntry[] =>
+      n <= 0 ? [] : this.mergedPages(sources, cols, ['t >= ?', desc ? '(t < ? OR (t = ? AND seq < ?))' : '(t > ? OR (t = ? AND seq > ?))'], [since, t, t, seq], `ORDER BY t ${desc ? 'DESC' : 'ASC'}, seq ${desc ? 'DESC' : 'ASC'}`, n, desc).entries;
+    return { entry, before: side(before, true).reverse(), after: side(after, false) };
   }
 
   /**

@@ -30,6 +30,13 @@ export interface StoreQueryResult {
   partial: boolean;
 }
 
+/** An entry and the lines of its container just before and after it (each list oldest first). */
+export interface StoredAround {
+  entry: StoredEntry;
+  before: StoredEntry[];
+  after: StoredEntry[];
+}
+
 export interface StoreOpenResult {
   /** Highest seq stored (0 when empty). */
   maxSeq: number;
@@ -78,6 +85,7 @@ export type StoreRequest =
   | { op: 'retention'; cutoffMs: number; maxBytes: number; batch: number }
   | { op: 'scan'; afterSeq: number; sinceMs: number; limit: number }
   | { op: 'readAfter'; afterSeq: number; upToSeq: number; limit: number }
+  | { op: 'around'; seq: number; before: number; after: number; sinceMs: number }
   | { op: 'forwardCursor'; sink: string }
   | { op: 'commitForwardCursor'; sink: string; seq: number; dropped: number; nowMs: number }
   | { op: 'close' }
