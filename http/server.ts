@@ -4,6 +4,7 @@ import polka, { type Middleware, type NextHandler, type Request } from 'polka';
 import { WebSocketServer } from 'ws';
 import { getAlerts, postAlertTest } from './alerts-route.js';
 import { getAround } from './around-route.js';
+import { getErrorBuckets } from './buckets-route.js';
 import { authorize } from './auth.js';
 import { CLOSE_GRACE_MS, type HttpConfig } from './config.js';
 import { createContext, type HttpContext } from './context.js';
@@ -67,6 +68,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
     '/logs/service/:name': (req, res) => getLogs(ctx, req.search, res, req.params.name),
     '/logs/around/:seq': (req, res) => getAround(ctx, req.params.seq ?? '', req.search, res),
     '/errors/summary': (req, res) => getErrorSummary(ctx, req.search, res),
+    '/errors/buckets': (req, res) => getErrorBuckets(ctx, req.search, res),
     '/health': (_req, res) => getHealth(ctx, res),
     '/forwarding': (_req, res) => getForwarding(ctx, res),
     '/metrics': (_req, res) => getMetrics(metrics, res),
