@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { getAlerts, postAlertTest } from './alerts-route.js';
 import { getAround } from './around-route.js';
 import { getErrorBuckets } from './buckets-route.js';
+import { getContainers } from './containers-route.js';
 import { authorize } from './auth.js';
 import { CLOSE_GRACE_MS, type HttpConfig } from './config.js';
 import { createContext, type HttpContext } from './context.js';
@@ -69,6 +70,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
     '/logs/around/:seq': (req, res) => getAround(ctx, req.params.seq ?? '', req.search, res),
     '/errors/summary': (req, res) => getErrorSummary(ctx, req.search, res),
     '/errors/buckets': (req, res) => getErrorBuckets(ctx, req.search, res),
+    '/containers': (_req, res) => getContainers(ctx, res),
     '/health': (_req, res) => getHealth(ctx, res),
     '/forwarding': (_req, res) => getForwarding(ctx, res),
     '/metrics': (_req, res) => getMetrics(metrics, res),
