@@ -444,6 +444,9 @@ class StoreActor {
     if (more && last) {
       const split = splitIso(last.dockerTs);
       result.result.nextCursor = encodeCursor({ ms: split?.ms ?? last.dockerMs, ns: split?.subMs ?? 0, seq: last.seq });
+    } else if (more && partial && msg.result.scannedTo) {
+      // Nothing matched before the budget ran out: go on after the rows scanned, not from the same place again.
+      result.result.nextCursor = encodeCursor(msg.result.scannedTo);
     } else if (more && partial && msg.query.cursor) {
       result.result.nextCursor = msg.query.cursor;
     }

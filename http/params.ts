@@ -75,6 +75,15 @@ export function parseIntParam(params: URLSearchParams, name: string, min: number
   return Number(value);
 }
 
+/** One of `values` (any case), `fallback` when absent. @throws ParamError naming the parameter. */
+export function parseChoice<T extends string>(params: URLSearchParams, name: string, values: readonly T[], fallback: T): T {
+  const raw = single(params, name);
+  if (raw === undefined) return fallback;
+  const value = raw.trim().toLowerCase() as T;
+  if (!values.includes(value)) throw new ParamError(name, `${name}: expected ${values.join(' or ')}; got ${JSON.stringify(raw.slice(0, 32))}`);
+  return value;
+}
+
 /** `service=api` or `service=api,worker`, optional. @throws ParamError naming `service`. */
 export function parseServiceParam(params: URLSearchParams): string[] | undefined {
   const service = single(params, 'service');

@@ -305,12 +305,14 @@ export class StoreDb {
     let more = false;
     const maxBytes = q.maxBytes === undefined ? Infinity : q.maxBytes - PAGE_ENVELOPE_BYTES;
     let bytes = 0;
+    let examined: Row | undefined;
     for (const r of this.statement(sql).iterate(...params) as IterableIterator<Row>) {
       if (++rows % DEADLINE_EVERY === 0 && Date.now() > deadline) {
         partial = true;
         more = true;
         break;
       }
+      examined = r;
       if (filter.testsMessage && !filter.matchesMessage(r.message)) continue;
       if (entries.length === q.limit) {
         more = true;
@@ -325,6 +327,10 @@ export class StoreDb {
         }
       }
       entries.push(e);
+    }
+    if (partial && examined) {
+      const split = splitIso(examined.docker_ts);
+      return { entries, more, partial, scannedTo: { ms: split?.ms ?? Date.parse(examined.docker_ts), ns: split?.subMs ?? 0, seq: examined.seq } };
     }
     return { entries, more, partial };
   }

@@ -28,6 +28,8 @@ export interface StoreQueryResult {
   more: boolean;
   /** The scan budget ran out before the page was full. */
   partial: boolean;
+  /** With `partial`: the last row the scan examined, so that a page that found nothing still moves on. */
+  scannedTo?: { ms: number; ns: number; seq: number };
 }
 
 /** An entry and the lines of its container just before and after it (each list oldest first). */
