@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Level } from '../../actors/parse/log-entry.js';
-import { checkResponse } from '../support/openapi-check.js';
+import { requestChecked } from '../support/openapi-check.js';
 import { request } from '../support/http-client.js';
 import { CONTAINERS, HOUR, makeEntry, startHarness, type Harness } from './harness.js';
 
@@ -14,12 +14,7 @@ test.after.each(async () => {
   h = undefined;
 });
 
-async function get(url: string, status: number, headers: Record<string, string> = {}): Promise<any> {
-  const r = await request(h!.port, url, { headers });
-  assert.is(r.status, status, `${url}: ${r.text.slice(0, 300)}`);
-  checkResponse('/logs/around/{seq}', r.status, r.body);
-  return r.body;
-}
+const get = (url: string, status: number, headers: Record<string, string> = {}): Promise<any> => requestChecked(h!.port, '/logs/around/{seq}', url, status, headers);
 
 /**
  * api: 12 lines a second apart (two of them sharing one Docker time), worker lines interleaved, one

@@ -3,8 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Level } from '../../actors/parse/log-entry.js';
 import { ManualClock } from '../../runtime/index.js';
-import { checkResponse } from '../support/openapi-check.js';
-import { request } from '../support/http-client.js';
+import { requestChecked } from '../support/openapi-check.js';
 import { makeEntry, startHarness, type Harness } from './harness.js';
 
 const test = suite('http GET /errors/buckets');
@@ -32,12 +31,7 @@ test.after.each(async () => {
   h = undefined;
 });
 
-async function get(url: string, status: number, headers: Record<string, string> = {}): Promise<any> {
-  const r = await request(h!.port, url, { headers });
-  assert.is(r.status, status, `${url}: ${r.text.slice(0, 300)}`);
-  checkResponse('/errors/buckets', r.status, r.body);
-  return r.body;
-}
+const get = (url: string, status: number, headers: Record<string, string> = {}): Promise<any> => requestChecked(h!.port, '/errors/buckets', url, status, headers);
 
 test('default: the last hour in one-minute buckets, contiguous with zeros, every service with lines in it', async () => {
   const r = await get('/errors/buckets', 200);

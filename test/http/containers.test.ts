@@ -4,8 +4,7 @@ import * as assert from 'uvu/assert';
 import { Level } from '../../actors/parse/log-entry.js';
 import type { ContainerStatus } from '../../actors/discovery-actor.js';
 import { ManualClock } from '../../runtime/index.js';
-import { checkResponse } from '../support/openapi-check.js';
-import { request } from '../support/http-client.js';
+import { requestChecked } from '../support/openapi-check.js';
 import { CONTAINERS, makeEntry, startHarness, type Harness, type HarnessOptions } from './harness.js';
 
 const test = suite('http GET /containers');
@@ -30,12 +29,7 @@ test.after.each(async () => {
   h = undefined;
 });
 
-async function get(status: number, headers: Record<string, string> = {}): Promise<any> {
-  const r = await request(h!.port, '/containers', { headers });
-  assert.is(r.status, status, r.text.slice(0, 300));
-  checkResponse('/containers', r.status, r.body);
-  return r.body;
-}
+const get = (status: number, headers: Record<string, string> = {}): Promise<any> => requestChecked(h!.port, '/containers', '/containers', status, headers);
 
 test('every container by name, Docker and follower states, lines since start and per second over the last minute', async () => {
   await start();
