@@ -1,7 +1,7 @@
 import { PermanentFailure, backoffDelay, DEFAULT_BACKOFF, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
-import { acknowledge, type AppendAck, type CollectCursor, type CursorQuery, type FilterError, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
+import { acknowledge, type AppendAck, type AroundQuery, type CollectCursor, type CursorQuery, type FilterError, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
 import { compileFilter, isFilterError } from './buffer/log-filter.js';
-import { cursorAfter, decodeCursor } from './buffer/query-cursor.js';
+import { cursorAfter, decodeCursor, encodeCursor } from './buffer/query-cursor.js';
 import type { LogEntry } from './parse/log-entry.js';
 import { serviceLog } from './service-log.js';
 import { BUDGET_DEFAULTS } from './service/budgets.js';
@@ -9,13 +9,14 @@ import { StoreClient, StoreError } from './store/store-client.js';
 import { isCorruption } from './store/store-db.js';
 import { AlertMemory, type AlertStoreRequest } from './store/alert-tables.js';
 import { MemoryForwardRing, type CommittedNotice, type ForwardStoreMsg } from './store/forward-reads.js';
-import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
+import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredAround, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
 
 /** The StoreActor's protocol: the followers' sink, their cursors, whole-window queries, its health. */
 export type StoreMsg =
   | IngestMsg
   | CursorQuery
   | { type: 'query'; query: LogQuery; replyTo: ActorRef<QueryReply> }
+  | AroundQuery
   | { type: 'health'; replyTo: ActorRef<StoreHealth> }
   | { type: 'alerts'; req: AlertStoreRequest; replyTo: ActorRef<AlertStoreReply> }
   | ForwardStoreMsg;
@@ -224,6 +225,8 @@ class StoreActor {
         return this.query(msg.query, msg.replyTo);
       case 'queryDone':
         return this.queryDone(msg);
+      case 'around':
+        return this.around(msg);
       case 'health':
         msg.replyTo.tell(this.health());
         this.refreshStats();
@@ -433,6 +436,17 @@ class StoreActor {
     );
   }
 
+  /** An entry and its container's neighbours, from disk (within the retention window, like queries). */
+  private around(msg: AroundQuery): void {
+    const client = this.readClient;
+    if (!client) return void msg.replyTo.tell({ ok: true, result: null });
+    const req = { op: 'around' as const, seq: msg.seq, before: msg.before, after: msg.after, sinceMs: this.ctx.clock.now() - this.opts.retentionMs };
+    client.request<StoredAround | null>(req).then(
+      (result) => msg.replyTo.tell({ ok: true, result }),
+      (error: StoreError) => msg.replyTo.tell({ ok: false, parameter: '', error: `store unavailable: ${error.message}`, unavailable: true }),
+    );
+  }
+
   private queryDone(msg: Extract<Internal, { type: 'queryDone' }>): void {
     if (!msg.result) {
       // The disk cannot answer: the caller gets an error it can report (a 503), not an empty page.
@@ -444,6 +458,9 @@ class StoreActor {
     const result: QueryReply = { ok: true, result: { entries } };
     if (more && last) {
       result.result.nextCursor = cursorAfter(last);
+    } else if (more && partial && msg.result.scannedTo) {
+      // Nothing matched before the budget ran out: go on after the rows scanned, not from the same place again.
+      result.result.nextCursor = encodeCursor(msg.result.scannedTo);
     } else if (more && partial && msg.query.cursor) {
       result.result.nextCursor = msg.query.cursor;
     }

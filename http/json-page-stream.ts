@@ -1,5 +1,5 @@
 /**
- * Writes a `/logs` page to the socket as it is produced: `{"logs":[`, then entries in chunks as each
+ * Writes a `/logs` page (or an export's lines) to the socket as it is produced: `{"logs":[`, then entries in chunks as each
  * part of the page arrives, waiting for the socket to drain between chunks (backpressure), then the
  * page's other members and `}`. Neither the page nor its JSON text is ever whole in memory: a page of
  * MAX_RESPONSE_MB costs one part of it (SUB_PAGE_BYTES) plus one chunk. The writer counts the body's
@@ -96,9 +96,36 @@ export class JsonPageWriter {
 
   /** Hands the chunk to the socket; false when the response is gone. */
   private async flush(): Promise<boolean> {
-    const more = this.res.write(this.chunk);
+    const text = this.chunk;
     this.chunk = '';
-    if (this.res.destroyed) return false;
-    return more || (await drained(this.res, this.clock, this.stallMs));
+    return writeDrained(this.res, text, this.clock, this.stallMs);
   }
+}
+
+/**
+ * Writes `head`, then `render(entry, i)` of each entry, to the socket in chunks of about CHUNK_CHARS,
+ * waiting for it to drain between them; `entries` are let go of as they are written. Resolves with
+ * the text not yet written (for the caller to finish with), or undefined when the reader went away or
+ * stalled past `stallMs` (its response is then destroyed).
+ */
+export async function writeEntries(res: ServerResponse, head: string, entries: (LogEntry | undefined)[], render: (e: LogEntry, i: number) => string, clock: Clock, stallMs: number): Promise<string | undefined> {
+  let chunk = head;
+  for (let i = 0; i < entries.length; i++) {
+    chunk += render(entries[i]!, i);
+    entries[i] = undefined;
+    if (chunk.length >= CHUNK_CHARS) {
+      const ok = await writeDrained(res, chunk, clock, stallMs);
+      chunk = '';
+      if (!ok) return undefined;
+    }
+  }
+  return chunk;
+}
+
+/** Writes `text` and resolves once the socket has taken it (true), or false when the reader went away or stalled. */
+export async function writeDrained(res: ServerResponse, text: string, clock: Clock, stallMs: number): Promise<boolean> {
+  if (text.length === 0) return !res.destroyed;
+  const more = res.write(text);
+  if (res.destroyed) return false;
+  return more || drained(res, clock, stallMs);
 }

@@ -3,7 +3,7 @@ import type { LogQuery, QueryReply } from '../actors/buffer-protocol.js';
 import type { HttpContext } from './context.js';
 import type { DiscoveryMsg, DiscoveryStatus, LogsQueryMsg } from './deps.js';
 import type { EntryJson } from './entry-json.js';
-import { HttpError, ParamError } from './http-error.js';
+import { queryRefused } from './http-error.js';
 import { JsonPageWriter } from './json-page-stream.js';
 import { cursorAfter } from '../actors/buffer/query-cursor.js';
 import { PAGE_ENVELOPE_BYTES } from '../actors/buffer/entry-json.js';
@@ -57,7 +57,7 @@ async function answer(ctx: HttpContext, query: LogQuery, res: ServerResponse): P
     if (!reply.ok) {
       // Nothing written yet: the status says what went wrong. Later, the page ends where it got to and
       // its cursor continues from there.
-      if (page.count === 0) throw reply.unavailable ? new HttpError(503, reply.error, { 'Retry-After': '5' }) : new ParamError(reply.parameter, reply.error);
+      if (page.count === 0) throw queryRefused(reply);
       next = cursor;
       partial = true;
       break;
