@@ -41,7 +41,7 @@ export const BUDGET_DEFAULTS = {
   /** Accepted entries not yet on disk beyond which followers wait (a failing disk). */
   storePendingBytes: 8 * MB,
   /** One write handed to the store's worker (a structured clone of its entries). */
-  storeWriteBytes: 4 * MB,
+  storeWriteBytes: 2 * MB,
   /** SQLite's page cache in the store's worker (PRAGMA cache_size). */
   sqliteCacheMb: 8,
   /** A follower's batch is handed on once it holds this many bytes, even short of BATCH_SIZE entries. */

@@ -37,7 +37,7 @@ function rssSampler(svc: ServiceProcess): () => number {
 
 async function fullBuffer(ctx: BenchContext, lines: number, tag: string): Promise<{ rssMb: number; peakMb: number; idleMb: number }> {
   const name = `bench-mem-full-${tag}`;
-  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: name, maxLogBuffer: CAPACITY, cpuProfDir: profDir(ctx, `memory-full-${tag}`) });
+  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: name, maxLogBuffer: CAPACITY, env: { MAX_LOG_BUFFER_MB: '32' }, cpuProfDir: profDir(ctx, `memory-full-${tag}`) });
   try {
     const { script, env } = floodScript({ lines, tag, seed: 3, delaySec: FLOOD_DELAY_SEC });
     const c = await ctx.bd.create(name, script, env);
@@ -73,7 +73,7 @@ interface StallResult {
 
 async function stalledFlood(ctx: BenchContext, lines: number, tag: string): Promise<StallResult> {
   const name = `bench-mem-stall-${tag}`;
-  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: name, maxLogBuffer: CAPACITY, cpuProfDir: profDir(ctx, `memory-stall-${tag}`) });
+  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: name, maxLogBuffer: CAPACITY, env: { MAX_LOG_BUFFER_MB: '32' }, cpuProfDir: profDir(ctx, `memory-stall-${tag}`) });
   try {
     const { script, env } = floodScript({ lines, tag, seed: 4, delaySec: FLOOD_DELAY_SEC });
     const c = await ctx.bd.create(name, script, env);

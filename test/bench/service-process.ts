@@ -166,10 +166,12 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
   // Each service its own store (removed when it stops), never the repository's ./data.
   const ownDataDir = opts.env?.DATA_DIR === undefined ? mkdtempSync(path.join(os.tmpdir(), 'logagg-bench-data-')) : undefined;
   // The same V8 flags as `npm start` (and the Dockerfile), so that RSS is measured as it runs.
-  const flags = [...startFlags(), ...(opts.nodeFlags ?? [])];
+  const start = startScript();
+  const flags = [...start.flags, ...(opts.nodeFlags ?? [])];
   if (opts.cpuProfDir) flags.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...start.env,
     DOCKER_HOST: opts.dockerHost,
     LOG_AGGREGATOR_PORT: String(port),
     LOG_AGGREGATOR_HOST: '127.0.0.1',
@@ -289,8 +291,10 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
   } satisfies ServiceProcess);
 }
 
-/** The node flags of package.json's start script, e.g. `--max-semi-space-size=2`. */
-function startFlags(): string[] {
+/** package.json's start script: its node flags (`--max-semi-space-size=2`) and environment (`MALLOC_ARENA_MAX=2`). */
+function startScript(): { flags: string[]; env: Record<string, string> } {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
-  return (pkg.scripts?.start ?? '').split(/\s+/).filter((a) => a.startsWith('--'));
+  const words = (pkg.scripts?.start ?? '').split(/\s+/);
+  const env = Object.fromEntries(words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+  return { flags: words.filter((a) => a.startsWith('--')), env };
 }

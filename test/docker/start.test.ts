@@ -60,7 +60,7 @@ if (requireEngine(test)) {
     const npmPid = proc.child.pid!;
     const [nodePid] = childrenOf(npmPid);
     assert.ok(nodePid, 'npm has a child');
-    assert.match(readFileSync(`/proc/${nodePid}/cmdline`, 'utf8').split('\0').join(' '), /^node --max-semi-space-size=2 --max-old-space-size=96 dist\/main\.js/, 'npm runs node itself, no shell in between');
+    assert.match(readFileSync(`/proc/${nodePid}/cmdline`, 'utf8').split('\0').join(' '), /^node --max-semi-space-size=2 --max-old-space-size=64 dist\/main\.js/, 'npm runs node itself, no shell in between');
     const t1 = Date.now();
     proc.child.kill('SIGTERM');
     const code = await exitWithin(proc, 30_000);
