@@ -51,7 +51,7 @@ export class BenchDocker {
    * `docker logs -f --timestamps <id>` as a child process. Calls `onMarker` when the marker text shows up, and
    * (when `latencies` is given) records arrival − Docker timestamp for every line.
    */
-  followWithCli(id: string, marker: string, opts: { latencies?: Sample; onLine?: () => void } = {}): CliFollower {
+  followWithCli(id: string, marker: string, opts: { latencies?: Sample; onLine?: () => void; sampleEvery?: number } = {}): CliFollower {
     if (!this.cli) throw new Error('docker CLI not found (install docker.io or put docker in PATH)');
     const child = spawn(this.cli, ['-H', this.dockerHost, 'logs', '-f', '--timestamps', id], { stdio: ['ignore', 'pipe', 'pipe'] });
     return new CliFollower(child, marker, opts);
@@ -71,7 +71,7 @@ export class CliFollower {
   constructor(
     readonly child: ChildProcess,
     private readonly markerText: string,
-    private readonly opts: { latencies?: Sample; onLine?: () => void },
+    private readonly opts: { latencies?: Sample; onLine?: () => void; sampleEvery?: number },
   ) {
     this.marker = new Promise((r) => (this.resolveMarker = r));
     this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
@@ -89,7 +89,7 @@ export class CliFollower {
       if (nl < 0) break;
       this.lines++;
       // `<RFC3339Nano> <line>`
-      if (this.opts.latencies) {
+      if (this.opts.latencies && this.lines % (this.opts.sampleEvery ?? 1) === 0) {
         const sp = text.indexOf(' ', start);
         if (sp > start && sp < nl) this.opts.latencies.push(at - dockerTsMs(text.slice(start, sp)));
       }

@@ -118,6 +118,8 @@ export interface RateOptions {
   /** Delay before the first line, in seconds (lets subscribers connect). */
   delaySec?: number;
   tickUs?: number;
+  /** Seconds the container stays up after its last line (followers that lag still read to the end). */
+  holdSec?: number;
 }
 
 /** `Cmd` script and `Env` of a container that prints `rate` lines/s. */
@@ -126,7 +128,8 @@ export function rateScript(o: RateOptions): { script: string; env: string[] } {
   return {
     script:
       `${o.delaySec ? `sleep ${o.delaySec}; ` : ''}` +
-      `while :; do echo; usleep ${tick}; done | awk -v seed=${o.seed ?? 7} -v base=${Date.now()} -v rate=${o.rate} -v total=${o.total} -v tag=${o.tag} -v info=${o.info ? 1 : 0} "$PROG"`,
+      `while :; do echo; usleep ${tick}; done | awk -v seed=${o.seed ?? 7} -v base=${Date.now()} -v rate=${o.rate} -v total=${o.total} -v tag=${o.tag} -v info=${o.info ? 1 : 0} "$PROG"` +
+      `${o.holdSec ? `; sleep ${o.holdSec}` : ''}`,
     env: [`PROG=${RATE_PROG}`],
   };
 }

@@ -110,6 +110,12 @@ export async function benchStream(ctx: BenchContext): Promise<BenchRow[]> {
   }
 }
 
+/**
+ * fan-out (issue 13): 100 WebSocket clients follow one container writing 5,000 lines/s, the service
+ * with default settings in a 128 MB memory cgroup (as the compose file runs it). The reference, in the
+ * same run but measured alone before it: 100 `docker logs -f --timestamps` processes following an
+ * identical container, sampled the same way (Docker timestamp → line read, every 4th line of each).
+ */
 export async function benchFanout(ctx: BenchContext): Promise<BenchRow[]> {
   const tag = `fo${Date.now().toString(36)}`;
   const name = `bench-fanout-${tag}`;
@@ -117,7 +123,29 @@ export async function benchFanout(ctx: BenchContext): Promise<BenchRow[]> {
   const rate = 5000;
   const durationSec = size(10, 4);
   const total = rate * durationSec;
-  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: name, maxLogBuffer: 100_000, env: { MAX_LOG_BUFFER_MB: '32' }, cpuProfDir: profDir(ctx, `fanout-${tag}`) });
+  const sampleEvery = 4;
+
+  // The reference first, alone: the engine serving 100 CLI followers.
+  const refName = `${name}-cli`;
+  // It stays up after its last line: dockerd 20.10 ends `logs -f` when the container stops, and 100
+  // lagging followers would then never read their last lines.
+  const ref = rateScript({ rate, total, tag: `${tag}r`, seed: 9, info: true, delaySec: 1.5, holdSec: 90 });
+  const rc = await ctx.bd.create(refName, ref.script, ref.env);
+  let cs: ReturnType<typeof summary>;
+  let cliComplete = false;
+  try {
+    await rc.start();
+    const cli = cliLatencyChild(ctx.dockerHost, rc.id, markerOf(`${tag}r`), durationSec * 1000 + 60_000, clients, sampleEvery);
+    const cliResult = await Promise.race([cli.done, timeout(durationSec * 1000 + 75_000)]);
+    cli.kill();
+    cs = cliResult === 'timeout' ? summary([]) : cliResult.latency;
+    cliComplete = cliResult !== 'timeout' && cliResult.markerSeen;
+    log(`fan-out reference: ${clients} docker logs -f processes, ${cliResult === 'timeout' ? 'timed out' : `${cliResult.sawMarker} saw the marker (${cliResult.lines} lines at least each)${cliResult.stderr ? `; stderr: ${cliResult.stderr}` : ''}`}; p50 ${cs.p50} p99 ${cs.p99} max ${cs.max} ms`);
+  } finally {
+    await ctx.bd.removeAll(refName);
+  }
+
+  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: name, maxLogBuffer: 10_000, memoryLimitMb: 128, cpuProfDir: profDir(ctx, `fanout-${tag}`) });
   const lat = new Sample();
   try {
     const script = rateScript({ rate, total, tag, seed: 9, info: true, delaySec: 1.5 });
@@ -126,34 +154,32 @@ export async function benchFanout(ctx: BenchContext): Promise<BenchRow[]> {
     const probes: LiveProbe[] = [];
     // The minimal client (test/support/lite-ws.ts): 100 `ws` clients alone would take most of a core here.
     // Every message is counted; the latency of every 4th entry of each client is recorded.
-    for (let i = 0; i < clients; i++) probes.push(await openLiteWsProbe(svc.port, `container=${name}`, { latencies: lat, marker, sampleEvery: 4 }));
+    for (let i = 0; i < clients; i++) probes.push(await openLiteWsProbe(svc.port, `container=${name}`, { latencies: lat, marker, sampleEvery }));
     await sleep(200);
     svc.resetPeak();
     const meter = cpuMeter(svc.pid, dockerdPid(ctx.rig.pidFile));
     const lag = loopLag();
     const t0 = nowMs();
     await c.start();
-    const cli = cliLatencyChild(ctx.dockerHost, c.id, marker, durationSec * 1000 + 40_000);
     const all = Promise.all(probes.map((p) => p.marker));
     const r = await Promise.race([all, timeout(durationSec * 1000 + 30_000)]);
     const cpu = meter();
     const benchLoopLagMs = lag();
-    const peakRssMb = round(svc.memory().hwmMb, 1);
-    const cliResult = await Promise.race([cli.done, timeout(15_000)]);
+    const peakRssMb = svc.exitReason() ? NaN : round(svc.memory().hwmMb, 1);
     if (r === 'timeout') await sleep(1000);
-    cli.kill();
     const elapsed = nowMs() - t0;
-    const health = await svc.health();
+    const mem = svc.anon();
+    const exit = svc.exitReason();
+    const health = exit ? undefined : await svc.health();
     for (const p of probes) p.close();
     const counts = probes.map((p) => p.entries);
     const full = counts.filter((n) => n === total + 1).length;
     const notices = probes.reduce((n, p) => n + p.notices.length, 0);
     const closed = probes.filter((p) => p.closed && p.closed.code !== 1005 && p.closed.code !== 1006).length;
     const s = summary(lat.values());
-    const cs = cliResult === 'timeout' ? summary([]) : cliResult.latency;
-    const everything = full === clients && notices === 0;
+    const everything = full === clients && notices === 0 && !exit;
     log(
-      `fan-out: ${full}/${clients} clients got all ${total + 1} lines (min ${Math.min(...counts)}), ${notices} dropped notices, p50 ${s.p50} p99 ${s.p99} max ${s.max} ms; docker CLI p99 ${cs.p99} ms; CPU ${JSON.stringify(cpu)}; bench event-loop lag p99 ${benchLoopLagMs.p99} ms`,
+      `fan-out: ${full}/${clients} clients got all ${total + 1} lines (min ${Math.min(...counts)}), ${notices} dropped notices, p50 ${s.p50} p99 ${s.p99} max ${s.max} ms; ${clients} docker CLIs p99 ${cs.p99} ms; peak anon ${mem.anonPeakMb} MB, VmHWM ${peakRssMb} MB, OOM kills ${mem.cgroup?.oomKills ?? 0}${exit ? `, service ${exit}` : ''}; CPU ${JSON.stringify(cpu)}; bench event-loop lag p99 ${benchLoopLagMs.p99} ms`,
     );
     const detail = {
       clients,
@@ -165,20 +191,24 @@ export async function benchFanout(ctx: BenchContext): Promise<BenchRow[]> {
       maxReceived: Math.max(...counts),
       droppedNotices: notices,
       closedByServer: closed,
-      droppedEntriesHealth: health.dropped_entries,
+      droppedEntriesHealth: health?.dropped_entries,
       elapsedMs: round(elapsed, 0),
       aggregator: s,
-      latencySampling: 'every 4th entry of every client',
-      dockerCli: cs,
+      latencySampling: `every ${sampleEvery}th entry of every client`,
+      dockerCli: { processes: clients, complete: cliComplete, ...cs },
       cpu,
       benchLoopLagMs,
       peakRssMb,
+      memory: mem,
     };
+    const vsCli = cs.p99 > 0 ? round(s.p99 / cs.p99, 2) : NaN;
     return [
       { scenario: 'fan-out', metric: `${clients} WS clients complete`, value: full, unit: `/${clients}`, target: `${clients}/${clients}`, pass: everything, detail },
-      { scenario: 'fan-out', metric: 'Docker ts → WebSocket p99', value: s.p99, unit: 'ms', target: '≤ 50 ms', pass: everything && s.p99 <= 50 },
-      { scenario: 'fan-out', metric: 'reference: docker logs -f CLI p99', value: cs.p99, unit: 'ms', target: '', pass: null },
-      { scenario: 'fan-out', metric: 'service peak RSS during the fan-out', value: peakRssMb, unit: 'MB', target: '', pass: null },
+      { scenario: 'fan-out', metric: 'Docker ts → WebSocket p99', value: s.p99, unit: 'ms', target: '≤ 50 ms, or ≤ 2× the CLI reference', pass: everything && (s.p99 <= 50 || vsCli <= 2) },
+      { scenario: 'fan-out', metric: `reference: ${clients} docker logs -f CLIs p99`, value: cs.p99, unit: 'ms', target: '', pass: null },
+      { scenario: 'fan-out', metric: 'p99 / CLI reference p99', value: vsCli, unit: '×', target: '≤ 2', pass: everything && vsCli <= 2 },
+      { scenario: 'fan-out', metric: 'peak anonymous memory in a 128 MB cgroup', value: mem.anonPeakMb, unit: 'MB', target: '≤ 128 MB, no OOM kill', pass: !exit && (mem.cgroup?.oomKills ?? 0) === 0 && mem.anonPeakMb <= 128 },
+      { scenario: 'fan-out', metric: 'service peak VmHWM during the fan-out', value: peakRssMb, unit: 'MB', target: '', pass: null },
     ];
   } finally {
     await svc.stop();
