@@ -1,3 +1,4 @@
+import { BUDGET_DEFAULTS } from './service/budgets.js';
 import type Docker from 'dockerode';
 import type PQueue from 'p-queue';
 import type { Readable } from 'node:stream';
@@ -101,8 +102,9 @@ export interface ContainerDeps {
 /** Chunks queued in the mailbox before the socket is paused, and the level at which it resumes. */
 const PAUSE_CHUNKS = 32;
 const RESUME_CHUNKS = 8;
-/** Append batches the buffer has not acknowledged before the socket is paused. */
+/** Append batches a sink has not acknowledged before the socket is paused, and their bytes (big lines). */
 const MAX_INFLIGHT = 16;
+const MAX_INFLIGHT_BYTES = BUDGET_DEFAULTS.followerInflightBytes;
 /** How long a died container's stream may take to end by itself before it is replaced by a catch-up read. */
 const DIE_GRACE_MS = 5000;
 /** How long a removed container's stream may take to deliver what the engine already sent. */
@@ -505,8 +507,9 @@ class ContainerActor {
   }
 
   private maybeResume(): void {
-    if (this.stream?.isPaused() && this.queuedChunks <= RESUME_CHUNKS && this.batcher.inflight < MAX_INFLIGHT) this.stream.resume();
-    else if (this.stream && this.batcher.inflight >= MAX_INFLIGHT) this.stream.pause();
+    const full = this.batcher.inflight >= MAX_INFLIGHT || this.batcher.inflightBytes >= MAX_INFLIGHT_BYTES;
+    if (this.stream?.isPaused() && this.queuedChunks <= RESUME_CHUNKS && !full) this.stream.resume();
+    else if (this.stream && full) this.stream.pause();
   }
 
   private closeStream(): void {

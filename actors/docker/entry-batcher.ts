@@ -21,6 +21,9 @@ export class EntryBatcher {
   private readonly truncatedTs = new Set<string>();
   /** When each batch a sink has not acknowledged yet was sent, oldest first, by sink name (a sink acks in order). */
   private readonly unacked = new Map<string, number[]>();
+  /** The rough bytes of those batches, in the same order, and their sum per sink. */
+  private readonly unackedSizes = new Map<string, number[]>();
+  private readonly unackedBytes = new Map<string, number>();
   lines = 0;
   /** Parse counts already sent with a batch: each batch carries the difference (for the metrics sink). */
   private countsSent: ParseCounts = emptyParseCounts();
@@ -37,7 +40,18 @@ export class EntryBatcher {
     /** The pipeline's running parse counts, if they are to travel with the batches. */
     private readonly counts?: () => ParseCounts,
   ) {
-    for (const s of sinks) this.unacked.set(s.name, []);
+    for (const s of sinks) {
+      this.unacked.set(s.name, []);
+      this.unackedSizes.set(s.name, []);
+      this.unackedBytes.set(s.name, 0);
+    }
+  }
+
+  /** The most bytes any one sink has not acknowledged: the follower reads on only below its byte window. */
+  get inflightBytes(): number {
+    let most = 0;
+    for (const b of this.unackedBytes.values()) if (b > most) most = b;
+    return most;
   }
 
   /** The most batches any one sink has not acknowledged: the follower reads on only below its window. */
@@ -89,6 +103,7 @@ export class EntryBatcher {
   send(acked = true): void {
     if (this.batch.length === 0) return;
     const entries = this.batch;
+    const bytes = this.batchBytes;
     this.batch = [];
     this.batchBytes = 0;
     this.lines += entries.length;
@@ -97,7 +112,11 @@ export class EntryBatcher {
     const at = this.now();
     for (const sink of this.sinks) {
       const taken = acked ? sink.ref.tell({ type: 'append', entries, ack: this.ackTo, sink: sink.name, cursor, parse }) : sink.ref.tell({ type: 'append', entries, cursor, parse });
-      if (taken && acked) this.unacked.get(sink.name)!.push(at);
+      if (taken && acked) {
+        this.unacked.get(sink.name)!.push(at);
+        this.unackedSizes.get(sink.name)!.push(bytes);
+        this.unackedBytes.set(sink.name, this.unackedBytes.get(sink.name)! + bytes);
+      }
       this.noteSink(sink.name, taken, entries.length);
     }
   }
@@ -125,6 +144,9 @@ export class EntryBatcher {
   }
 
   acked(sink: string | undefined): void {
-    if (sink !== undefined) this.unacked.get(sink)?.shift();
+    if (sink !== undefined && this.unacked.get(sink)?.shift() !== undefined) {
+      const b = this.unackedSizes.get(sink)!.shift() ?? 0;
+      this.unackedBytes.set(sink, this.unackedBytes.get(sink)! - b);
+    }
   }
 }
