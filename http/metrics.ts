@@ -48,6 +48,8 @@ const ROUTES: [RegExp, string][] = [
   [/^\/openapi\.json$/, '/openapi.json'],
   [/^\/alerts\/?$/, '/alerts'],
   [/^\/alerts\/test\/?$/, '/alerts/test'],
+  [/^\/$/, '/'],
+  [/^\/ui\//, '/ui/{file}'],
 ];
 
 export function routeLabel(path: string): string {
