@@ -32,6 +32,8 @@ export class LogList {
   private lastTotal = -1;
   follow = true;
   times: TimeMode = 'relative';
+  /** Lines appended since the page loaded (also those dropped since as the oldest): `data-appended`, for the bench. */
+  private appended = 0;
   /** Set on the first rendered line (the bench reads the mark). */
   private firstLine = false;
 
@@ -67,6 +69,7 @@ export class LogList {
   /** Newest lines at the end. */
   append(batch: readonly Entry[]): void {
     for (const e of batch) this.entries.push(e);
+    this.appended += batch.length;
     const over = this.entries.length - this.o.maxRows;
     if (over > this.o.maxRows / 10) this.dropOldest(over);
     this.render();
@@ -204,5 +207,6 @@ export class LogList {
       performance.mark('logagg:first-line');
     }
     this.el.dataset.count = String(this.entries.length);
+    this.el.dataset.appended = String(this.appended);
   }
 }

@@ -42,9 +42,15 @@ const list = new LogList({
 });
 byId('logs').append(list.el);
 
+let statusAt = 0;
 const batcher = new FrameBatcher<Entry>((batch) => {
   list.append(batch);
-  showStatus();
+  // The status line at most 4 times a second: at 60 batches a second it would re-lay the header each frame.
+  const now = performance.now();
+  if (now - statusAt > 250) {
+    statusAt = now;
+    showStatus();
+  }
 }, requestAnimationFrame.bind(window));
 const feed = new TailFeed<Entry>((items) => batcher.pushAll(items), MAX_ROWS);
 let tailState = '';
