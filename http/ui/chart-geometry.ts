@@ -53,9 +53,20 @@ export function chartGeometry(r: BucketsReply, width: number, height: number): C
   return { lines, max, startMs, endMs };
 }
 
-/** A bucket size giving about `target` buckets over a range, rounded to a readable step. */
-export function bucketSeconds(rangeMs: number, target = 60): number {
-  const steps = [10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 86400];
-  const want = rangeMs / 1000 / target;
-  return steps.find((s) => s >= want) ?? 86400;
+/**
+ * A bucket size giving about `target` buckets over a range: a readable step that is a multiple of the
+ * statistics' width (`widthSeconds`: 60 s unless a long retention widened it; the API names it when it
+ * refuses a bucket).
+ */
+export function bucketSeconds(rangeMs: number, target = 60, widthSeconds = 60): number {
+  const steps = [60, 120, 300, 600, 900, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400];
+  const want = Math.max(rangeMs / 1000 / target, widthSeconds);
+  const step = steps.find((s) => s >= want && s % widthSeconds === 0);
+  return step ?? Math.ceil(want / widthSeconds) * widthSeconds;
+}
+
+/** The statistics' width from the API's refusal of a bucket ("must be a multiple of 420 seconds"), if it says. */
+export function widthFromRefusal(message: string): number | undefined {
+  const m = /multiple of (\d+) seconds/.exec(message);
+  return m ? Number(m[1]) : undefined;
 }

@@ -4,13 +4,16 @@
  * sample each (from /errors/summary). Clicking a service in the legend narrows the view to it.
  */
 import type { Api } from './api.js';
-import { bucketSeconds, chartGeometry, type BucketsReply } from './chart-geometry.js';
+import { bucketSeconds, chartGeometry, widthFromRefusal, type BucketsReply } from './chart-geometry.js';
 import { byId, h, svg } from './dom.js';
 import type { ErrorSummary } from './entry.js';
 
 const W = 300;
 const H = 80;
 const COLOURS = ['#d92d20', '#f79009', '#7a5af8', '#2e90fa', '#12b76a', '#ee46bc', '#667085', '#0ba5ec'];
+
+/** The statistics' bucket width in seconds, as last learnt from the API. */
+let width = 60;
 
 export interface ErrorsQuery {
   services: string[];
@@ -24,13 +27,25 @@ export async function refreshErrors(api: Api, q: ErrorsQuery, pickService: (s: s
   if (q.services.length) p.set('service', q.services.join(','));
   if (q.since) p.set('since', q.since);
   if (q.until) p.set('until', q.until);
-  p.set('bucket', String(bucketSeconds(q.rangeMs)));
+  p.set('bucket', String(bucketSeconds(q.rangeMs, 60, width)));
   const sp = new URLSearchParams();
   if (q.since) sp.set('since', q.since);
   if (q.until) sp.set('until', q.until);
   if (q.services.length === 1) sp.set('service', q.services[0]!);
-  const [buckets, summary] = await Promise.all([api.json<BucketsReply>('errors/buckets', p).catch((e: Error) => e), api.json<ErrorSummary>('errors/summary', sp).catch((e: Error) => e)]);
-  renderChart(buckets, pickService);
+  const buckets = async (): Promise<BucketsReply | Error> => {
+    try {
+      return await api.json<BucketsReply>('errors/buckets', p);
+    } catch (e) {
+      // A long retention widens the statistics' buckets: learn the width from the refusal, ask once more.
+      const w = widthFromRefusal((e as Error).message);
+      if (!w || w === width) return e as Error;
+      width = w;
+      p.set('bucket', String(bucketSeconds(q.rangeMs, 60, width)));
+      return api.json<BucketsReply>('errors/buckets', p).catch((e2: Error) => e2);
+    }
+  };
+  const [series, summary] = await Promise.all([buckets(), api.json<ErrorSummary>('errors/summary', sp).catch((e: Error) => e)]);
+  renderChart(series, pickService);
   renderExceptions(summary, q.services);
 }
 

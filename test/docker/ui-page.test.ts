@@ -6,6 +6,7 @@
  * fresh error; with API_TOKEN the page asks for the token and refuses a wrong one. With
  * UI_SCREENSHOT=<file> the first test also saves a screenshot of the main view there (the README's).
  */
+import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -143,6 +144,25 @@ if (requireEngine(test)) {
     await page.click('.list .row:not([style*="none"]) .msg');
     await page.waitForSelector('.row.open .fields dt');
     assert.match((await page.textContent('.row.open .fields')) ?? '', /code\s*E42/);
+
+    // Lines around it in its container (/logs/around), and the view's URL says which line.
+    const opened = ((await page.textContent('.row.open .msg')) ?? '').trim();
+    await page.click('.row.open button.around');
+    await page.waitForSelector('#around[open] .line.hit');
+    assert.ok(((await page.textContent('#around .line.hit')) ?? '').includes(opened), 'the line itself is marked');
+    assert.ok((await page.$$('#around .line')).length > 10, 'with lines before it');
+    assert.match(page.url(), /line=\d+/);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#around', { state: 'hidden' });
+    assert.not.match(page.url(), /line=/);
+
+    // Download the current query (search=declined) as NDJSON and as text: fetched with the header, saved from a Blob.
+    const [nd] = await Promise.all([page.waitForEvent('download'), page.click('#dl-ndjson')]);
+    assert.match(nd.suggestedFilename(), /^logagg-.*\.ndjson$/);
+    const ndLines = readFileSync((await nd.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string; seq: number });
+    assert.ok(ndLines.length > 0 && ndLines.every((e) => e.message.includes('declined')), 'the export follows the filters');
+    const [tx] = await Promise.all([page.waitForEvent('download'), page.click('#dl-text')]);
+    assert.match(readFileSync((await tx.path())!, 'utf8'), /payment \d+ declined/);
 
     if (process.env.UI_SCREENSHOT) {
       await page.fill('#f-search', '');

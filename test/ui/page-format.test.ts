@@ -1,7 +1,7 @@
 /** The page's small pure helpers: relative and absolute times, folded stack traces, the error chart's geometry. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bucketSeconds, chartGeometry } from '../../http/ui/chart-geometry.js';
+import { bucketSeconds, chartGeometry, widthFromRefusal } from '../../http/ui/chart-geometry.js';
 import { foldMessage } from '../../http/ui/message-fold.js';
 import { absoluteTime, relativeTime } from '../../http/ui/time-format.js';
 
@@ -52,9 +52,13 @@ test('chart: shared scale, totals, rate and per minute; bucket sizes', () => {
   assert.is(c.lines[0]!.rate, 0.075);
   assert.is(c.lines[0]!.perMinute, 1.5);
   assert.is(c.lines[1]!.d, 'M135,80');
-  assert.is(bucketSeconds(300_000), 10);
+  assert.is(bucketSeconds(300_000), 60, 'never below the statistics width');
   assert.is(bucketSeconds(3_600_000), 60);
   assert.is(bucketSeconds(86_400_000), 1800);
+  assert.is(bucketSeconds(86_400_000, 60, 420), 1680, 'a multiple of a wider width');
+  assert.is(bucketSeconds(3_600_000, 60, 420), 420);
+  assert.is(widthFromRefusal('bucket: must be a multiple of 420 seconds (the statistics\' bucket width); got 60'), 420);
+  assert.is(widthFromRefusal('something else'), undefined);
 });
 
 test.run();
