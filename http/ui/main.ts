@@ -205,6 +205,23 @@ async function loadHistory(older: boolean): Promise<void> {
 }
 olderBtn.addEventListener('click', () => void loadHistory(true));
 
+// ---- download: the current query, whole (the export is not capped at a page)
+
+for (const format of ['ndjson', 'text'] as const) {
+  const btn = byId<HTMLButtonElement>(`dl-${format}`);
+  btn.addEventListener('click', () => {
+    btn.disabled = true;
+    const label = btn.textContent;
+    btn.textContent = 'preparing…';
+    downloadExport(api, filterParams(view, view.mode === 'history'), format, Date.now())
+      .catch((e: Error) => (status.textContent = `download failed: ${e.message}`))
+      .finally(() => {
+        btn.disabled = false;
+        btn.textContent = label;
+      });
+  });
+}
+
 // ---- running the view
 
 function run(): void {
