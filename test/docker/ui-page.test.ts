@@ -165,8 +165,12 @@ if (requireEngine(test)) {
     assert.match(readFileSync((await tx.path())!, 'utf8'), /payment \d+ declined/);
 
     if (process.env.UI_SCREENSHOT) {
+      // The main view with real data: everything live, one JSON error opened, the panels filled.
       await page.fill('#f-search', '');
-      await page.waitForTimeout(2500);
+      await page.waitForTimeout(4000);
+      const shown = await page.$$('.list .row.lvl-ERROR:not([style*="none"]) .msg');
+      await shown[shown.length - 1]?.click();
+      await page.waitForTimeout(300);
       await page.screenshot({ path: process.env.UI_SCREENSHOT });
     }
 
