@@ -71,7 +71,7 @@ function renderChart(r: BucketsReply | Error, pick: (s: string) => void): void {
       ? shown.map((l, i) => {
           const sw = h('span', { class: 'swatch' });
           sw.style.background = COLOURS[i]!;
-          return h('li', { title: `show ${l.service} only`, onclick: () => pick(l.service) }, sw, h('b', {}, l.service), ` ${l.errors} errors · ${l.perMinute.toFixed(2)}/min · ${(l.rate * 100).toFixed(1)}% of ${l.lines} lines`);
+          return h('li', { title: `show ${l.service} only`, onclick: () => pick(l.service) }, sw, h('b', {}, l.service), h('small', {}, `${l.errors} errors · ${l.perMinute.toFixed(2)}/min · ${(l.rate * 100).toFixed(1)}% of ${l.lines} lines`));
         })
       : [h('li', {}, 'no errors in this range')]),
   );
