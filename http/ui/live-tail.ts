@@ -6,7 +6,7 @@
  * stream reconnects with backoff, first checking the token (a refused upgrade looks like any failure
  * to a page), and asks for the last lines again: the feed drops those it has by seq.
  */
-import type { Api } from './api.js';
+import { ApiError, type Api } from './api.js';
 import type { Entry, Notice } from './entry.js';
 
 export type TailState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
@@ -55,8 +55,11 @@ export class LiveTail {
       // Asks for the token when it is missing or wrong (a WebSocket cannot tell a 401 from any failure).
       await this.api.get('logs', new URLSearchParams({ limit: '1' }));
     } catch (e) {
-      if (gen === this.generation) this.retry(filters, gen, (e as Error).message);
-      return;
+      // Another answer (a 503 while the store's disk fails) still means the token is right: the tail goes on.
+      if (!(e instanceof ApiError)) {
+        if (gen === this.generation) this.retry(filters, gen, (e as Error).message);
+        return;
+      }
     }
     if (gen !== this.generation) return;
     const p = new URLSearchParams(filters);

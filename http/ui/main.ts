@@ -115,9 +115,14 @@ function readControls(): ViewState {
     container: f.container.value.trim(),
     stream: f.stream.value as StreamKey,
     range: f.range.value as RangeKey,
-    since: f.range.value === 'custom' ? fromLocalInput(f.since.value) || view.since : '',
-    until: f.range.value === 'custom' ? fromLocalInput(f.until.value) || view.until : '',
+    since: f.range.value === 'custom' ? customEnd(f.since.value, view.since) : '',
+    until: f.range.value === 'custom' ? customEnd(f.until.value, view.until) : '',
   };
+}
+
+/** A custom range's end from its input; a time the input cannot show (`since=30m` from a link) stays while the input is empty. */
+function customEnd(input: string, current: string): string {
+  return fromLocalInput(input) || (toLocalInput(current) === '' ? current : '');
 }
 
 /** Takes a new view: URL, controls, and a new query when the filters changed. */
