@@ -57,4 +57,4 @@ EXPOSE 8015
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["node", "dist/healthcheck.mjs"]
 # A small young generation (2 MB semi-spaces) and an old generation collected before 96 MB keep RSS
 # inside the 128 MB the service is specified for (npm start uses the same flags; see README, Performance).
-CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=96", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=64", "dist/main.js"]

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
       maxLimit: config.maxLogLimit,
       askTimeoutMs: 5000,
       queryTimeoutMs: QUERY_BUDGET_MS + 5000,
+      queryBudgetMs: QUERY_BUDGET_MS,
       apiToken: config.apiToken,
       corsOrigins: config.corsOrigins,
       version,

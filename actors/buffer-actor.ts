@@ -1,6 +1,7 @@
 import { unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
 import { acknowledge } from './buffer-protocol.js';
-import type { BufferStats, FilterError, IngestMsg, LiveEvent, LogFilter, LogQuery, QueryReply } from './buffer-protocol.js';
+import type { AroundQuery, BufferStats, FilterError, IngestMsg, LiveEvent, LogFilter, LogQuery, QueryReply } from './buffer-protocol.js';
+import { entriesAround } from './buffer/entry-around.js';
 import { findEntries } from './buffer/entry-query.js';
 import { EntryStore } from './buffer/entry-store.js';
 import { compileFilter, isFilterError, type CompiledFilter } from './buffer/log-filter.js';
@@ -12,6 +13,7 @@ import { entryJsonBytes, PAGE_ENVELOPE_BYTES } from './buffer/entry-json.js';
 export type BufferMsg =
   | IngestMsg
   | { type: 'query'; query: LogQuery; replyTo: ActorRef<QueryReply> }
+  | AroundQuery
   | { type: 'subscribe'; id: string; filter: LogFilter; tail?: number; tailBytes?: number; subscriber: ActorRef<LiveEvent> }
   | { type: 'unsubscribe'; id: string }
   | { type: 'stats'; replyTo: ActorRef<BufferStats> };
@@ -203,6 +205,9 @@ export function bufferActor(opts: BufferOptions): ActorFactory<BufferMsg> {
             return;
           case 'query':
             msg.replyTo.tell(query(msg.query));
+            return;
+          case 'around':
+            msg.replyTo.tell({ ok: true, result: entriesAround(store, msg.seq, Math.max(0, msg.before), Math.max(0, msg.after), cutoff()) });
             return;
           case 'subscribe':
             subscribe(msg.id, msg.filter, msg.tail, msg.tailBytes, msg.subscriber);

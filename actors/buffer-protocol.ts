@@ -44,6 +44,22 @@ export type FilterError = { ok: false; parameter: string; error: string; unavail
 /** A failed query: a parameter at fault (400), or with `unavailable` the store could not answer (503). */
 export type QueryReply = { ok: true; result: QueryResult } | FilterError;
 
+/** An entry and its neighbours in the same container, by (Docker time, seq); each list oldest first. */
+export interface AroundResult {
+  entry: LogEntry;
+  before: LogEntry[];
+  after: LogEntry[];
+}
+
+/** null: no entry has that seq (never given out, or it left the retention window). */
+export type AroundReply = { ok: true; result: AroundResult | null } | FilterError;
+
+/**
+ * Asks for the entry with store sequence number `seq` and up to `before`/`after` lines of the same
+ * container just before and after it (the store answers from disk, the buffer from the hot window).
+ */
+export type AroundQuery = { type: 'around'; seq: number; before: number; after: number; replyTo: ActorRef<AroundReply> };
+
 /** What a live subscriber receives, in order: matching entries, or notice that some were dropped for it. */
 export type LiveEvent = { type: 'entries'; entries: LogEntry[] } | { type: 'subscribed' } | FilterError;
 

@@ -2,17 +2,19 @@ import { ask, unhandled, type ActorContext, type ActorFactory, type ActorRef } f
 import { acknowledge, type BufferStats, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
 import type { LogEntry } from './parse/log-entry.js';
 import type { ErrorSummary } from './error-summary.js';
-import { ErrorStats } from './errors/error-stats.js';
+import { ErrorStats, type BucketsQuery, type BucketsReply } from './errors/error-stats.js';
 import { AlertEngine, type AlertEngineState } from './alerts/alert-engine.js';
 import type { LifecycleEvent } from './alerts/alert-model.js';
 import type { AlertSettings } from './alerts/alert-settings.js';
 import type { AlertStateMsg, NotifierMsg } from './alerts/notifier-actor.js';
 import { serviceLog } from './service-log.js';
 
-/** The ErrorAlertActor's protocol: it sees every ingested entry and answers error summaries. */
+/** The ErrorAlertActor's protocol: it sees every ingested entry and answers error summaries and bucketed counts. */
 export type ErrorAlertMsg =
   | IngestMsg
   | { type: 'summary'; sinceMs?: number; untilMs?: number; replyTo: ActorRef<ErrorSummary> }
+  /** Lines and errors per service in contiguous time buckets (GET /errors/buckets). */
+  | { type: 'buckets'; query: BucketsQuery; replyTo: ActorRef<BucketsReply> }
   | LifecycleEvent
   | AlertStateMsg;
 
@@ -198,6 +200,9 @@ export function errorAlertActor(opts: ErrorAlertOptions): ActorFactory<ErrorAler
               .catch(() => undefined);
             return;
           }
+          case 'buckets':
+            msg.replyTo.tell(stats.buckets(ctx.clock.now(), msg.query));
+            return;
           case 'prune':
             stats.prune(ctx.clock.now());
             rules?.prune();

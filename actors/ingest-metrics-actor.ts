@@ -1,5 +1,6 @@
 import { unhandled, type ActorFactory, type ActorRef } from '../runtime/index.js';
 import { acknowledge, type IngestMsg } from './buffer-protocol.js';
+import { ContainerRates, type ContainerLines } from './container-rates.js';
 import { LEVELS, type LevelName } from './parse/log-entry.js';
 import { emptyParseCounts, type ParseCounts } from './parse/pipeline.js';
 
@@ -18,8 +19,8 @@ export interface IngestCounts {
   services: Record<string, ServiceIngestCounts>;
 }
 
-/** The metrics sink's protocol: every batch of every follower, and a query of the totals. */
-export type IngestMetricsMsg = IngestMsg | { type: 'counts'; replyTo: ActorRef<IngestCounts> };
+/** The metrics sink's protocol: every batch of every follower, a query of the totals, and one of each container's lines and rate. */
+export type IngestMetricsMsg = IngestMsg | { type: 'counts'; replyTo: ActorRef<IngestCounts> } | { type: 'containers'; replyTo: ActorRef<ContainerLines[]> };
 
 /** Services counted by name at most; later ones are counted under OTHER_SERVICE (labels stay bounded). */
 export const MAX_SERVICES = 500;
@@ -34,10 +35,14 @@ function fresh(): ServiceIngestCounts {
  * parse outcomes and redactions the followers' pipelines report with each batch. Plain numbers read at
  * scrape time by the metrics module, so that no actor depends on the metrics library. Counts of a
  * follower that re-reads after a crash include the lines read again (counters of work done).
+ * Per container it also keeps the lines and the rate of the container list (container-rates.ts).
  */
 export function ingestMetricsActor(): ActorFactory<IngestMetricsMsg> {
-  return () => {
+  return (ctx) => {
     const services = new Map<string, ServiceIngestCounts>();
+    const containers = new ContainerRates();
+    /** Docker times of one container's run of entries in a batch (a batch is one follower's: one container). */
+    const times: number[] = [];
     const countsOf = (service: string): ServiceIngestCounts => {
       let c = services.get(service);
       if (!c) {
@@ -53,7 +58,15 @@ export function ingestMetricsActor(): ActorFactory<IngestMetricsMsg> {
           case 'append': {
             let last: ServiceIngestCounts | undefined;
             let lastService = '';
+            let container = '';
+            const now = ctx.clock.now();
             for (const e of msg.entries) {
+              if (e.containerId !== container) {
+                if (times.length > 0) containers.add(container, times, now);
+                times.length = 0;
+                container = e.containerId;
+              }
+              times.push(e.dockerMs);
               if (!last || e.service !== lastService) {
                 last = countsOf(e.service);
                 lastService = e.service;
@@ -62,6 +75,8 @@ export function ingestMetricsActor(): ActorFactory<IngestMetricsMsg> {
               last.bytes += Buffer.byteLength(e.message, 'utf8');
               if (e.truncated) last.truncated++;
             }
+            if (times.length > 0) containers.add(container, times, now);
+            times.length = 0;
             const p = msg.parse;
             const first = msg.entries[0];
             if (p && first) {
@@ -71,6 +86,9 @@ export function ingestMetricsActor(): ActorFactory<IngestMetricsMsg> {
             acknowledge(msg);
             return;
           }
+          case 'containers':
+            msg.replyTo.tell(containers.snapshot(ctx.clock.now()));
+            return;
           case 'counts':
             msg.replyTo.tell({ services: Object.fromEntries([...services].map(([k, v]) => [k, { ...v, lines: { ...v.lines }, parse: { ...v.parse } }])) });
             return;

@@ -1,8 +1,7 @@
 import { PermanentFailure, backoffDelay, DEFAULT_BACKOFF, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
-import { acknowledge, type AppendAck, type CollectCursor, type CursorQuery, type FilterError, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
+import { acknowledge, type AppendAck, type AroundQuery, type CollectCursor, type CursorQuery, type FilterError, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
 import { compileFilter, isFilterError } from './buffer/log-filter.js';
-import { decodeCursor, encodeCursor } from './buffer/query-cursor.js';
-import { splitIso } from './buffer/iso-nanos.js';
+import { cursorAfter, decodeCursor, encodeCursor } from './buffer/query-cursor.js';
 import type { LogEntry } from './parse/log-entry.js';
 import { serviceLog } from './service-log.js';
 import { BUDGET_DEFAULTS } from './service/budgets.js';
@@ -10,13 +9,14 @@ import { StoreClient, StoreError } from './store/store-client.js';
 import { isCorruption } from './store/store-db.js';
 import { AlertMemory, type AlertStoreRequest } from './store/alert-tables.js';
 import { MemoryForwardRing, type CommittedNotice, type ForwardStoreMsg } from './store/forward-reads.js';
-import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
+import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredAround, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store/store-protocol.js';
 
 /** The StoreActor's protocol: the followers' sink, their cursors, whole-window queries, its health. */
 export type StoreMsg =
   | IngestMsg
   | CursorQuery
   | { type: 'query'; query: LogQuery; replyTo: ActorRef<QueryReply> }
+  | AroundQuery
   | { type: 'health'; replyTo: ActorRef<StoreHealth> }
   | { type: 'alerts'; req: AlertStoreRequest; replyTo: ActorRef<AlertStoreReply> }
   | ForwardStoreMsg;
@@ -86,6 +86,8 @@ const WRITE_MAX_ENTRIES = 5000;
 /** A write crosses to the worker as a structured clone: its bytes are bounded too, not only its entries. */
 const WRITE_MAX_BYTES = BUDGET_DEFAULTS.storeWriteBytes;
 const RETENTION_BATCH = 5000;
+/** The reader's worker holds one part of a page (≤ 1 MB) or one forwarding read at a time. */
+const READER_HEAP_MB = 16;
 const REBUILD_CHUNK = 2000;
 const RETRY = { ...DEFAULT_BACKOFF, baseMs: 500, maxMs: 30_000 };
 const fail = (parameter: string, error: string): FilterError => ({ ok: false, parameter, error });
@@ -176,7 +178,11 @@ class StoreActor {
 
   private async openReader(): Promise<void> {
     this.readerOpen = false;
-    this.reader ??= new StoreClient();
+    if (this.reader && !this.reader.alive) {
+      void this.reader.close();
+      this.reader = undefined;
+    }
+    this.reader ??= new StoreClient(READER_HEAP_MB);
     try {
       await this.reader.request({ op: 'openReader', dir: this.opts.dataDir });
       this.readerOpen = true;
@@ -187,6 +193,10 @@ class StoreActor {
 
   /** Where reads go: the reader once it is open, else the writer. */
   private get readClient(): StoreClient | undefined {
+    if (this.readerOpen && this.reader && !this.reader.alive) {
+      serviceLog(4, `store: the reader's worker died; starting another (reads share the writer meanwhile)`);
+      void this.openReader();
+    }
     return this.readerOpen ? this.reader : this.client;
   }
 
@@ -215,6 +225,8 @@ class StoreActor {
         return this.query(msg.query, msg.replyTo);
       case 'queryDone':
         return this.queryDone(msg);
+      case 'around':
+        return this.around(msg);
       case 'health':
         msg.replyTo.tell(this.health());
         this.refreshStats();
@@ -369,6 +381,12 @@ class StoreActor {
   /** After a failure: every few attempts (and at once for a corrupted file), the database is opened afresh. */
   private async reopen(moveAside: boolean): Promise<void> {
     if (!this.client) return;
+    if (!this.client.alive) {
+      // The worker itself died (out of memory, a native crash): a new one opens the same file.
+      serviceLog(4, `store: the writer's worker died; starting another`);
+      void this.client.close();
+      this.client = new StoreClient();
+    }
     try {
       const r = await this.client.request<StoreOpenResult>({ op: 'open', dir: this.opts.dataDir, nowMs: this.ctx.clock.now(), moveAside });
       this.onOpened(r);
@@ -418,6 +436,17 @@ class StoreActor {
     );
   }
 
+  /** An entry and its container's neighbours, from disk (within the retention window, like queries). */
+  private around(msg: AroundQuery): void {
+    const client = this.readClient;
+    if (!client) return void msg.replyTo.tell({ ok: true, result: null });
+    const req = { op: 'around' as const, seq: msg.seq, before: msg.before, after: msg.after, sinceMs: this.ctx.clock.now() - this.opts.retentionMs };
+    client.request<StoredAround | null>(req).then(
+      (result) => msg.replyTo.tell({ ok: true, result }),
+      (error: StoreError) => msg.replyTo.tell({ ok: false, parameter: '', error: `store unavailable: ${error.message}`, unavailable: true }),
+    );
+  }
+
   private queryDone(msg: Extract<Internal, { type: 'queryDone' }>): void {
     if (!msg.result) {
       // The disk cannot answer: the caller gets an error it can report (a 503), not an empty page.
@@ -428,8 +457,10 @@ class StoreActor {
     const last = entries[entries.length - 1];
     const result: QueryReply = { ok: true, result: { entries } };
     if (more && last) {
-      const split = splitIso(last.dockerTs);
-      result.result.nextCursor = encodeCursor({ ms: split?.ms ?? last.dockerMs, ns: split?.subMs ?? 0, seq: last.seq });
+      result.result.nextCursor = cursorAfter(last);
+    } else if (more && partial && msg.result.scannedTo) {
+      // Nothing matched before the budget ran out: go on after the rows scanned, not from the same place again.
+      result.result.nextCursor = encodeCursor(msg.result.scannedTo);
     } else if (more && partial && msg.query.cursor) {
       result.result.nextCursor = msg.query.cursor;
     }

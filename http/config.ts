@@ -13,6 +13,8 @@ export interface HttpConfig {
   askTimeoutMs: number;
   /** How long `/logs` waits for a page: longer than the store's scan budget, which answers partial pages in time. */
   queryTimeoutMs?: number;
+  /** The scan time one `/logs` page may take over all its parts before it answers `partial` (the store's budget). */
+  queryBudgetMs?: number;
   /** When set, every route but `/health` requires `Authorization: Bearer <token>`. */
   apiToken?: string;
   /** Origins allowed by CORS (and for browser WebSockets); `*` allows any. */

@@ -1,6 +1,6 @@
 import type { ActorRef, Clock, SystemStats } from '../runtime/index.js';
 import type { BufferMsg } from '../actors/buffer-actor.js';
-import type { LogQuery, QueryReply } from '../actors/buffer-protocol.js';
+import type { AroundQuery, LogQuery, QueryReply } from '../actors/buffer-protocol.js';
 import type { StoreHealth, StoreMsg } from '../actors/store-actor.js';
 import type { ErrorAlertMsg } from '../actors/error-alert-actor.js';
 import type { DiscoveryMsg, DiscoveryStatus } from '../actors/discovery-actor.js';
@@ -16,11 +16,13 @@ export type RuntimeStats = SystemStats;
 /** The actors and counters the HTTP layer talks to. */
 /** A query for a page of entries, as both the store (whole window) and the buffer (hot window) answer it. */
 export type LogsQueryMsg = { type: 'query'; query: LogQuery; replyTo: ActorRef<QueryReply> };
+/** What the store and the buffer both answer for the routes that read entries: pages, and the lines around one. */
+export type LogsMsg = LogsQueryMsg | AroundQuery;
 
 export interface HttpDeps {
   buffer: ActorRef<BufferMsg>;
   /** Who answers `/logs`: the store (the whole retention window on disk); the buffer when absent (STORAGE=memory). */
-  logs?: ActorRef<LogsQueryMsg>;
+  logs?: ActorRef<LogsMsg>;
   /** The store, for /health. */
   store?: ActorRef<StoreMsg>;
   errors: ActorRef<ErrorAlertMsg>;

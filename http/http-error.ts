@@ -29,3 +29,8 @@ export class ParamError extends HttpError {
     return { error: this.message, parameter: this.parameter };
   }
 }
+
+/** An actor's refusal of a query: the parameter at fault (400), or the store could not answer (503). */
+export function queryRefused(reply: { parameter: string; error: string; unavailable?: true }): HttpError {
+  return reply.unavailable ? new HttpError(503, reply.error, { 'Retry-After': '5' }) : new ParamError(reply.parameter, reply.error);
+}

@@ -7,5 +7,5 @@ export * from './server.js';
 export type { LiveClientStats } from './live-client.js';
 export type { LiveStats } from './live-registry.js';
 export type { HealthReport } from './health-report.js';
-export type { LogsPage } from './logs-route.js';
+export { SUB_PAGE_BYTES, type LogsPage } from './logs-route.js';
 export * from './listen-error.js';

@@ -41,6 +41,50 @@ const schemas: Record<string, Schema> = {
     },
     ['logs', 'count', 'total_containers'],
   ),
+  AroundPage: closed({
+    entry: ref('Entry'),
+    before: { type: 'array', items: ref('Entry'), maxItems: 500, description: 'Lines of the same container just before the entry by (docker_timestamp, seq), oldest first.' },
+    after: { type: 'array', items: ref('Entry'), maxItems: 500, description: 'Lines of the same container just after the entry, oldest first.' },
+  }),
+  Container: closed(
+    {
+      id: { type: 'string', pattern: '^[0-9a-f]{12}$', description: 'Short (12 hex) container id, as `container_id` in entries and the `container` filter take it.' },
+      name: { type: 'string' },
+      service: { type: 'string' },
+      image: { type: 'string' },
+      project: { type: 'string', description: 'The Compose project, when the container has one.' },
+      state: { type: 'string', description: "Docker's state: running, exited, paused, created, restarting, dead, …" },
+      tty: { type: 'boolean' },
+      follower: {
+        enum: ['starting', 'backfilling', 'following', 'stopped', 'retrying', 'unsupported', 'removed', null],
+        description: "The state of the container's follower; null before it has reported one.",
+      },
+      unsupported: { type: 'string', description: 'Why its logs cannot be read (a logging driver without a reader).' },
+      lines_total: { type: 'integer', minimum: 0, description: 'Lines collected from it by this process since it started (lines read again after a follower restart count again).' },
+      lines_per_second: { type: 'number', minimum: 0, description: 'Lines collected whose Docker time lies in the last 60 s, divided by 60.' },
+      last_line_at: { ...rfc3339ms, description: 'Docker time of its newest line collected by this process.' },
+    },
+    ['id', 'name', 'service', 'image', 'state', 'tty', 'follower', 'lines_total', 'lines_per_second'],
+  ),
+  ContainerList: closed({ containers: { type: 'array', items: ref('Container') }, count: { type: 'integer', minimum: 0 } }),
+  ErrorBuckets: closed({
+    bucket_seconds: { type: 'integer', minimum: 1 },
+    since: { ...rfc3339ms, description: 'Start of the first bucket (the window asked for, rounded down to a bucket boundary, and within the retention).' },
+    until: { ...rfc3339ms, description: 'End of the last bucket (exclusive).' },
+    services: {
+      type: 'array',
+      description: 'Every service with lines in the window (only those asked for with `service`), by name.',
+      items: closed({
+        service: { type: 'string' },
+        buckets: {
+          type: 'array',
+          maxItems: 1000,
+          description: 'Contiguous, oldest first, from `since` to `until`; empty buckets included with zeros.',
+          items: closed({ start: rfc3339ms, lines: { type: 'integer', minimum: 0 }, errors: { type: 'integer', minimum: 0, description: 'Lines at ERROR or CRITICAL.' } }),
+        },
+      }),
+    },
+  }),
   ErrorSummary: closed({
     total_errors: { type: 'integer', minimum: 0 },
     total_lines: { type: 'integer', minimum: 0 },
@@ -241,6 +285,10 @@ const params: Record<string, Schema> = {
   order: q('order', 'desc (default, newest first) or asc.', { enum: ['asc', 'desc'] }),
   cursor: q('cursor', 'The next_cursor of the previous page.'),
   tail: q('tail', 'First the last N matching stored entries, then live ones (default 0; clamped to MAX_LOG_LIMIT).', { type: 'integer', minimum: 0 }),
+  before: q('before', 'Lines of the same container before the entry (0–500, default 25).', { type: 'integer', minimum: 0, maximum: 500 }),
+  after: q('after', 'Lines of the same container after the entry (0–500, default 25).', { type: 'integer', minimum: 0, maximum: 500 }),
+  bucket: q('bucket', "Bucket width in seconds: a multiple of the statistics' bucket (60 s for retentions up to 24 h; the default), at most 1000 buckets in the window.", { type: 'integer', minimum: 1 }),
+  format: q('format', 'ndjson (default): one Entry JSON per line; text: `<timestamp> <service> <LEVEL> <message>` per line, continuation lines indented.', { enum: ['ndjson', 'text'] }),
   token: q('token', 'The API token, for clients that cannot set headers (browser WebSocket and EventSource). Only on this route.'),
 };
 const filterParams = ['service', 'level', 'search', 'regex', 'container', 'stream'];
@@ -291,6 +339,40 @@ export const OPENAPI = {
         responses: { '200': { description: 'A page.', ...json(ref('LogsPage')) }, ...pick('400'), ...commonErrors },
       },
     },
+    '/logs/around/{seq}': {
+      get: {
+        operationId: 'getLogsAround',
+        summary: "An entry (by its seq) and its container's lines just before and after it, by (docker_timestamp, seq).",
+        parameters: [{ name: 'seq', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }, ...['before', 'after'].map(paramRef)],
+        responses: {
+          '200': { description: 'The entry and its neighbours.', ...json(ref('AroundPage')) },
+          ...pick('400'),
+          ...commonErrors,
+          '404': error('No entry has that seq (it left the retention window, or never existed); or no such route.'),
+        },
+      },
+    },
+    '/logs/export': {
+      get: {
+        operationId: 'exportLogs',
+        summary: 'The whole query, oldest first, streamed as a download: not capped at MAX_LOG_LIMIT or MAX_RESPONSE_MB.',
+        description:
+          'Every filter of /logs (no limit, cursor or order: everything matching, oldest first). Without `until`, the export ends at the time of the request. Produced page by page through the query queue, each page written with backpressure, so an export never holds other queries back; a client that goes away stops it. `Content-Disposition: attachment; filename="logagg-<UTC time>.ndjson|txt"`. An error after the first bytes cuts the connection (the download is then incomplete).',
+        parameters: [...filterParams, 'since', 'until', 'format'].map(paramRef),
+        responses: {
+          '200': {
+            description: 'The entries.',
+            headers: { 'Content-Disposition': { schema: { type: 'string' } } },
+            content: {
+              'application/x-ndjson': { schema: ref('Entry') },
+              'text/plain; charset=utf-8': { schema: { type: 'string', description: 'One entry per line: `<timestamp> <service> <LEVEL> <message>`; the further lines of a multi-line message follow, indented by two spaces.' } },
+            },
+          },
+          ...pick('400'),
+          ...commonErrors,
+        },
+      },
+    },
     '/logs/stream': {
       get: {
         operationId: 'streamLogs',
@@ -319,6 +401,22 @@ export const OPENAPI = {
         summary: 'Error counts per service and the most frequent exceptions within the window (default: the whole retention).',
         parameters: ['since', 'until'].map(paramRef),
         responses: { '200': { description: 'The summary.', ...json(ref('ErrorSummary')) }, ...pick('400'), ...commonErrors },
+      },
+    },
+    '/errors/buckets': {
+      get: {
+        operationId: 'getErrorBuckets',
+        summary: 'Lines and errors per service in contiguous time buckets (default: the last hour), for charts.',
+        description: 'Counted by the error statistics over every line collected within the retention window (rebuilt from the store at start). Buckets are aligned to multiples of their width since the epoch.',
+        parameters: ['service', 'since', 'until', 'bucket'].map(paramRef),
+        responses: { '200': { description: 'The series.', ...json(ref('ErrorBuckets')) }, ...pick('400'), ...commonErrors },
+      },
+    },
+    '/containers': {
+      get: {
+        operationId: 'getContainers',
+        summary: "Every container discovered, with Docker's state, its follower's state and its lines per second.",
+        responses: { '200': { description: 'The containers.', ...json(ref('ContainerList')) }, ...commonErrors },
       },
     },
     '/health': {

@@ -63,14 +63,42 @@ function parseCount(name: string, raw: string, min: number, max: number): number
 }
 
 /**
+ * An optional whole number from `min` to `max` (`fallback` when absent). Out of range is refused,
+ * not clamped: the routes that use it have a documented range.
+ * @throws ParamError naming the parameter.
+ */
+export function parseIntParam(params: URLSearchParams, name: string, min: number, max: number, fallback: number): number {
+  const raw = single(params, name);
+  if (raw === undefined) return fallback;
+  const value = raw.trim();
+  if (!/^\d{1,15}$/.test(value) || Number(value) < min || Number(value) > max) throw new ParamError(name, `${name}: expected a whole number from ${min} to ${max}; got ${JSON.stringify(value.slice(0, 32))}`);
+  return Number(value);
+}
+
+/** One of `values` (any case), `fallback` when absent. @throws ParamError naming the parameter. */
+export function parseChoice<T extends string>(params: URLSearchParams, name: string, values: readonly T[], fallback: T): T {
+  const raw = single(params, name);
+  if (raw === undefined) return fallback;
+  const value = raw.trim().toLowerCase() as T;
+  if (!values.includes(value)) throw new ParamError(name, `${name}: expected ${values.join(' or ')}; got ${JSON.stringify(raw.slice(0, 32))}`);
+  return value;
+}
+
+/** `service=api` or `service=api,worker`, optional. @throws ParamError naming `service`. */
+export function parseServiceParam(params: URLSearchParams): string[] | undefined {
+  const service = single(params, 'service');
+  return service === undefined ? undefined : parseServices(service);
+}
+
+/**
  * The filters shared by `GET /logs` and the live stream: service, level, search, regex, container, stream.
  * Empty `search`, `regex` and `container` mean no filter. Unknown parameters are ignored.
  * @throws ParamError naming the parameter at fault.
  */
 export function parseFilter(params: URLSearchParams): LogFilter {
   const filter: LogFilter = {};
-  const service = single(params, 'service');
-  if (service !== undefined) filter.services = parseServices(service);
+  const services = parseServiceParam(params);
+  if (services !== undefined) filter.services = services;
   const level = single(params, 'level');
   if (level !== undefined) filter.minLevel = parseLevel(level);
   const search = single(params, 'search');

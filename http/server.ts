@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import polka, { type Middleware, type NextHandler, type Request } from 'polka';
 import { WebSocketServer } from 'ws';
 import { getAlerts, postAlertTest } from './alerts-route.js';
+import { getAround } from './around-route.js';
+import { getErrorBuckets } from './buckets-route.js';
+import { getContainers } from './containers-route.js';
+import { getExport } from './export-route.js';
 import { authorize } from './auth.js';
 import { CLOSE_GRACE_MS, type HttpConfig } from './config.js';
 import { createContext, type HttpContext } from './context.js';
@@ -33,6 +37,8 @@ export interface HttpServer {
   close(): Promise<void>;
   /** Queue figures of the open live clients and the cost of slow ones (for inspection and tests). */
   liveStats(): LiveStats;
+  /** Page queries running and waiting for a slot of the query queue (for inspection and tests). */
+  queryLoad(): { running: number; waiting: number };
 }
 
 /** Routes that need no token: health and liveness probes; the web page and its assets (`/`, `/ui/…`). */
@@ -67,7 +73,11 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
     '/logs': (req, res) => getLogs(ctx, req.search, res),
     '/logs/stream': (req, res) => getLiveStream(ctx, req.search, req, res),
     '/logs/service/:name': (req, res) => getLogs(ctx, req.search, res, req.params.name),
+    '/logs/export': (req, res) => getExport(ctx, req.search, res),
+    '/logs/around/:seq': (req, res) => getAround(ctx, req.params.seq ?? '', req.search, res),
     '/errors/summary': (req, res) => getErrorSummary(ctx, req.search, res),
+    '/errors/buckets': (req, res) => getErrorBuckets(ctx, req.search, res),
+    '/containers': (_req, res) => getContainers(ctx, res),
     '/health': (_req, res) => getHealth(ctx, res),
     '/forwarding': (_req, res) => getForwarding(ctx, res),
     '/metrics': (_req, res) => getMetrics(metrics, res),
@@ -130,6 +140,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
       await closed;
     },
     liveStats: () => ctx.live.stats(),
+    queryLoad: () => ctx.queries.load,
   };
 }
 

@@ -208,6 +208,16 @@ export class EntryStore {
     return out;
   }
 
+  /**
+   * The live sequence number of the entry the store numbered `storeSeq`, or -1. A scan of one typed
+   * column (eviction moves entries between slots, so store numbers are not in ring order): about a
+   * tenth of a millisecond for 100,000 entries, for a request a person makes.
+   */
+  findStoreSeq(storeSeq: number): number {
+    for (let seq = this.head; seq < this.next; seq++) if (this.storeSeq[this.slot(seq)] === storeSeq) return seq;
+    return -1;
+  }
+
   /** Rebuilds the entry stored under `seq` (which must be live). */
   entry(seq: number): LogEntry {
     const slot = this.slot(seq);

@@ -1,3 +1,6 @@
+import type { LogEntry } from '../parse/log-entry.js';
+import { splitIso } from './iso-nanos.js';
+
 /** Position of an entry in query order: Docker time (ms + sub-ms nanos), then arrival sequence. */
 export interface EntryKey {
   ms: number;
@@ -8,6 +11,12 @@ export interface EntryKey {
 /** Makes the opaque `nextCursor` for the entry at `key`. */
 export function encodeCursor(key: EntryKey): string {
   return Buffer.from(`v1:${key.ms}:${key.ns}:${key.seq}`, 'utf8').toString('base64url');
+}
+
+/** The cursor that continues a query just after `e` (in the query's order): its Docker time and seq. */
+export function cursorAfter(e: LogEntry & { seq: number }): string {
+  const split = splitIso(e.dockerTs);
+  return encodeCursor({ ms: split?.ms ?? e.dockerMs, ns: split?.subMs ?? 0, seq: e.seq });
 }
 
 /** Reads a cursor made by {@link encodeCursor}; undefined when it is not one. */

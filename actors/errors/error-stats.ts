@@ -9,6 +9,29 @@ const MAX_BUCKETS = 1440;
 export const DEFAULT_MAX_FINGERPRINTS = 500;
 export const MAX_SAMPLE = 500;
 export const TOP_EXCEPTIONS = 20;
+/** Buckets one series of `buckets` may have at most (a chart's width, and a bound on the answer). */
+export const MAX_SERIES_BUCKETS = 1000;
+
+/** What `buckets` is asked: a window of Docker time (ms, inclusive), a bucket width (default the statistics'), some services (default all). */
+export interface BucketsQuery {
+  sinceMs: number;
+  untilMs: number;
+  bucketMs?: number;
+  services?: string[];
+}
+
+/**
+ * Line and error counts per service in contiguous buckets of `bucketMs`, the first starting at
+ * `sinceMs`, the last ending at `untilMs` (exclusive); `lines[i]` and `errors[i]` are bucket i's.
+ */
+export interface BucketCounts {
+  bucketMs: number;
+  sinceMs: number;
+  untilMs: number;
+  services: { service: string; lines: number[]; errors: number[] }[];
+}
+
+export type BucketsReply = { ok: true; result: BucketCounts } | { ok: false; parameter: string; error: string };
 
 // Service series columns.
 const LINES = 0;
@@ -217,6 +240,40 @@ export class ErrorStats {
       services_with_errors: perService,
       top_exceptions: top.slice(0, TOP_EXCEPTIONS).map(({ lastMs: _, ...t }) => t),
     };
+  }
+
+  /**
+   * The counts of every service with lines in the window (or of those asked for), in buckets of a
+   * multiple of the statistics' width aligned to it since the epoch, empty ones included: whole
+   * buckets, so the first may start before `sinceMs`. The window starts no earlier than the retention.
+   */
+  buckets(nowMs: number, q: BucketsQuery): BucketsReply {
+    const W = this.bucketMs;
+    const B = q.bucketMs ?? W;
+    if (!(B >= W && Number.isInteger(B / W))) return { ok: false, parameter: 'bucket', error: `bucket: must be a multiple of ${W / 1000} seconds (the statistics' bucket width); got ${B / 1000}` };
+    const k = B / W;
+    const first = Math.floor(Math.max(q.sinceMs, nowMs - this.retentionMs) / B);
+    const last = Math.floor(q.untilMs / B);
+    const n = Math.max(0, last - first + 1);
+    if (n > MAX_SERIES_BUCKETS) return { ok: false, parameter: 'bucket', error: `bucket: the window holds ${n} buckets of ${B / 1000} seconds; at most ${MAX_SERIES_BUCKETS}: widen bucket or narrow since/until` };
+    const services: BucketCounts['services'] = [];
+    for (const service of [...(q.services ?? this.services.keys())].sort()) {
+      const series = this.services.get(service);
+      if (!series || n === 0) continue;
+      const [from, to] = series.rows(first * k, (last + 1) * k - 1);
+      const lines = new Array<number>(n).fill(0);
+      const errors = new Array<number>(n).fill(0);
+      let total = 0;
+      for (let r = from; r < to; r++) {
+        const i = Math.floor(series.bucketAt(r) / k) - first;
+        const o = r * series.width;
+        lines[i]! += series.vals[o + LINES]!;
+        errors[i]! += series.vals[o + ERRORS]!;
+        total += series.vals[o + LINES]!;
+      }
+      if (total > 0) services.push({ service, lines, errors });
+    }
+    return { ok: true, result: { bucketMs: B, sinceMs: first * B, untilMs: (first + n) * B, services } };
   }
 
   private recordError(e: LogEntry, bucket: number): void {

@@ -7,10 +7,10 @@
  * | part                         | default | variable           |
  * |------------------------------|---------|--------------------|
  * | runtime, code, heap at rest  | ~45 MB  | – (anonymous; RSS also counts ~45 MB of the node binary's pages) |
- * | hot window (buffer)          | 32 MB   | MAX_LOG_BUFFER_MB  |
+ * | hot window (buffer)          | 8 MB    | MAX_LOG_BUFFER_MB  |
  * | live queues, all clients     | 16 MB   | MAX_LIVE_BYTES     |
  * | query pages (2 at a time)    | 2×8 MB  | MAX_RESPONSE_MB    |
- * | store backlog not on disk    | 16 MB   | – (a failing disk) |
+ * | store backlog not on disk    | 8 MB    | – (a failing disk) |
  * | SQLite page cache (worker)   | 8 MB    | –                  |
  *
  * The store backlog only fills while the disk fails, and the live queues only while clients lag, so
@@ -25,7 +25,7 @@ export const SERVICE_MEMORY_MB = 128;
 
 export const BUDGET_DEFAULTS = {
   /** MAX_LOG_BUFFER_MB: the hot window's byte bound, beside MAX_LOG_BUFFER entries. */
-  logBufferMb: 32,
+  logBufferMb: 8,
   /** MAX_RESPONSE_MB: a `/logs` page stops at this size and carries next_cursor. */
   responseMb: 8,
   /** MAX_LIVE_BYTES: every live client's pending bytes together. */
@@ -34,10 +34,12 @@ export const BUDGET_DEFAULTS = {
   liveClients: 1000,
   /** One live client's pending bytes (its own bound, inside MAX_LIVE_BYTES). */
   liveClientBytes: 1 * MB,
+  /** A page is asked of the store in parts of at most this much JSON, each written out before the next. */
+  subPageBytes: 1 * MB,
   /** Page queries that run at once; more wait their turn in a queue (each still gets its answer). */
   concurrentQueries: 2,
   /** Accepted entries not yet on disk beyond which followers wait (a failing disk). */
-  storePendingBytes: 16 * MB,
+  storePendingBytes: 8 * MB,
   /** One write handed to the store's worker (a structured clone of its entries). */
   storeWriteBytes: 4 * MB,
   /** SQLite's page cache in the store's worker (PRAGMA cache_size). */

@@ -23,8 +23,13 @@ export class StoreClient {
   private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private dead: Error | undefined;
 
-  constructor() {
-    this.worker = new Worker(new URL('./store-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 } });
+  /**
+   * @param heapMb the worker's old-generation cap: what it holds at once is one write (≤ 4 MB) or one
+   *   part of a page (≤ 1 MB), so a low cap makes its V8 collect garbage early instead of growing. A
+   *   worker that passes it dies; its requests fail and the StoreActor starts another.
+   */
+  constructor(heapMb = 24) {
+    this.worker = new Worker(new URL('./store-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 4 } });
     this.worker.on('message', (reply: StoreReply) => {
       const w = this.waiting.get(reply.id);
       if (!w) return;
@@ -39,6 +44,11 @@ export class StoreClient {
     };
     this.worker.on('error', (e) => fail(new StoreError(`store worker failed: ${e.message}`, 'LOGAGG_WORKER')));
     this.worker.on('exit', (code) => fail(new StoreError(`store worker exited (${code})`, 'LOGAGG_WORKER')));
+  }
+
+  /** False once the worker has died (every request then fails with the reason). */
+  get alive(): boolean {
+    return this.dead === undefined;
   }
 
   request<T>(req: StoreRequest): Promise<T> {

@@ -16,7 +16,7 @@ import { compileFilter, isFilterError, type EntrySource } from '../buffer/log-fi
 import type { Level } from '../parse/log-entry.js';
 import { AlertTables } from './alert-tables.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
-import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store-protocol.js';
+import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredAround, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store-protocol.js';
 
 export const DB_FILE = 'logagg.db';
 
@@ -305,12 +305,14 @@ export class StoreDb {
     let more = false;
     const maxBytes = q.maxBytes === undefined ? Infinity : q.maxBytes - PAGE_ENVELOPE_BYTES;
     let bytes = 0;
+    let examined: Row | undefined;
     for (const r of this.statement(sql).iterate(...params) as IterableIterator<Row>) {
       if (++rows % DEADLINE_EVERY === 0 && Date.now() > deadline) {
         partial = true;
         more = true;
         break;
       }
+      examined = r;
       if (filter.testsMessage && !filter.matchesMessage(r.message)) continue;
       if (entries.length === q.limit) {
         more = true;
@@ -326,6 +328,10 @@ export class StoreDb {
       }
       entries.push(e);
     }
+    if (partial && examined) {
+      const split = splitIso(examined.docker_ts);
+      return { entries, more, partial, scannedTo: { ms: split?.ms ?? Date.parse(examined.docker_ts), ns: split?.subMs ?? 0, seq: examined.seq } };
+    }
     return { entries, more, partial };
   }
 
@@ -339,6 +345,26 @@ export class StoreDb {
     rows.sort((a, b) => sign * (a.docker_ts < b.docker_ts ? -1 : a.docker_ts > b.docker_ts ? 1 : a.seq - b.seq));
     const page = rows.slice(0, limit).map((r) => this.entryOf(r));
     return { entries: page, more: rows.length > limit, partial: false };
+  }
+
+  /**
+   * The entry `seq` and up to `before`/`after` entries of the same container (every source with its
+   * container id: a renamed container keeps its lines) just before and after it by (Docker time, seq),
+   * each list oldest first; null when no entry has that seq or it is older than `sinceMs`.
+   */
+  around(seq: number, before: number, after: number, sinceMs: number): StoredAround | null {
+    if (this.readonly) this.refreshSources();
+    const r = this.statement('SELECT seq, source, level, flags, docker_ts, time, message, fields, CAST(t AS TEXT) AS tt FROM entries WHERE seq = ?').get(seq) as (Row & { tt: string }) | undefined;
+    if (!r) return null;
+    const t = BigInt(r.tt);
+    const since = msToNanos(sinceMs);
+    if (t < since) return null;
+    const entry = this.entryOf(r);
+    const sources = [...this.sourcesById.values()].filter((s) => s.containerId === entry.containerId).map((s) => s.id);
+    const cols = 'seq, source, level, flags, docker_ts, time, message, fields';
+    const side = (n: number, desc: boolean): StoredEntry[] =>
+      n <= 0 ? [] : this.mergedPages(sources, cols, ['t >= ?', desc ? '(t < ? OR (t = ? AND seq < ?))' : '(t > ? OR (t = ? AND seq > ?))'], [since, t, t, seq], `ORDER BY t ${desc ? 'DESC' : 'ASC'}, seq ${desc ? 'DESC' : 'ASC'}`, n, desc).entries;
+    return { entry, before: side(before, true).reverse(), after: side(after, false) };
   }
 
   /**

@@ -28,6 +28,15 @@ export interface StoreQueryResult {
   more: boolean;
   /** The scan budget ran out before the page was full. */
   partial: boolean;
+  /** With `partial`: the last row the scan examined, so that a page that found nothing still moves on. */
+  scannedTo?: { ms: number; ns: number; seq: number };
+}
+
+/** An entry and the lines of its container just before and after it (each list oldest first). */
+export interface StoredAround {
+  entry: StoredEntry;
+  before: StoredEntry[];
+  after: StoredEntry[];
 }
 
 export interface StoreOpenResult {
@@ -78,6 +87,7 @@ export type StoreRequest =
   | { op: 'retention'; cutoffMs: number; maxBytes: number; batch: number }
   | { op: 'scan'; afterSeq: number; sinceMs: number; limit: number }
   | { op: 'readAfter'; afterSeq: number; upToSeq: number; limit: number }
+  | { op: 'around'; seq: number; before: number; after: number; sinceMs: number }
   | { op: 'forwardCursor'; sink: string }
   | { op: 'commitForwardCursor'; sink: string; seq: number; dropped: number; nowMs: number }
   | { op: 'close' }

@@ -27,6 +27,8 @@ function run(req: StoreRequest): unknown {
       return db.scan(req.afterSeq, req.sinceMs, req.limit);
     case 'readAfter':
       return db.readAfter(req.afterSeq, req.upToSeq, req.limit);
+    case 'around':
+      return db.around(req.seq, req.before, req.after, req.sinceMs);
     case 'forwardCursor':
       return db.forwardCursor(req.sink);
     case 'commitForwardCursor':

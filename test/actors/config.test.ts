@@ -18,7 +18,7 @@ test('defaults are the seed\'s', () => {
   assert.is(c.dockerApiVersion, undefined);
   assert.is(c.followerStallMs, 30_000);
   assert.is(loadConfig({ FOLLOWER_STALL_SECONDS: '2.5' }).followerStallMs, 2500);
-  assert.is(c.maxLogBufferBytes, 32 * 1024 * 1024);
+  assert.is(c.maxLogBufferBytes, 8 * 1024 * 1024);
   assert.is(c.maxResponseBytes, 8 * 1024 * 1024);
   assert.is(c.maxLiveClients, 1000);
   assert.is(c.maxLiveBytes, 16 * 1024 * 1024);

@@ -115,6 +115,22 @@ test('a scan past its budget answers what it found, marked partial', () => {
   assert.equal(r.entries, []);
 });
 
+test('a scan cut before it found anything says where it stopped, and a query from there goes on past it', () => {
+  db.open(dir, T0);
+  const many: StoredEntry[] = [];
+  for (let i = 0; i < 20_000; i++) many.push(stored({ dockerMs: T0 + i, message: `line ${i}` }));
+  db.write(many, []);
+  const r = db.query(q({ regex: '^line 0$', budgetMs: 0 }));
+  assert.ok(r.partial && r.more);
+  assert.equal(r.entries, []);
+  // Newest first: it stopped somewhere above line 0, at a row it examined.
+  const i = many.findIndex((e) => e.seq === r.scannedTo?.seq);
+  assert.ok(i > 1, `scannedTo ${JSON.stringify(r.scannedTo)}`);
+  assert.equal(r.scannedTo, { ms: many[i]!.dockerMs, ns: 0, seq: many[i]!.seq });
+  const rest = db.query(q({ regex: `^line (0|${i}|${i - 1})$`, after: r.scannedTo! }));
+  assert.equal(rest.entries.map((e) => e.message), [`line ${i - 1}`, 'line 0']);
+});
+
 test('cursors commit with the entries and come back on the next open, with the sequence and first start', () => {
   db.open(dir, T0);
   const cursor = { containerId: 'c1', positions: { stdout: { ts: '2025-10-25T14:30:00.000000001Z', atTs: 2 } } };

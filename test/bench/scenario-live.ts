@@ -52,7 +52,7 @@ export async function benchStream(ctx: BenchContext): Promise<BenchRow[]> {
   const durationSec = size(20, 6);
   const probeRate = 100;
   const bgRate = 1000;
-  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: `${prefix}-*`, maxLogBuffer: 100_000, cpuProfDir: profDir(ctx, `stream-${tag}`) });
+  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: `${prefix}-*`, maxLogBuffer: 100_000, env: { MAX_LOG_BUFFER_MB: '32' }, cpuProfDir: profDir(ctx, `stream-${tag}`) });
   const lat = new Sample();
   try {
     const bgScript = rateScript({ rate: bgRate, total: 0, tag: `${tag}bg`, seed: 11 });
@@ -117,7 +117,7 @@ export async function benchFanout(ctx: BenchContext): Promise<BenchRow[]> {
   const rate = 5000;
   const durationSec = size(10, 4);
   const total = rate * durationSec;
-  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: name, maxLogBuffer: 100_000, cpuProfDir: profDir(ctx, `fanout-${tag}`) });
+  const svc = await startServiceProcess({ dockerHost: ctx.dockerHost, include: name, maxLogBuffer: 100_000, env: { MAX_LOG_BUFFER_MB: '32' }, cpuProfDir: profDir(ctx, `fanout-${tag}`) });
   const lat = new Sample();
   try {
     const script = rateScript({ rate, total, tag, seed: 9, info: true, delaySec: 1.5 });

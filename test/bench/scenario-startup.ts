@@ -35,6 +35,7 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchRow[]> {
           dockerHost: ctx.dockerHost,
           include: which === 'with' ? `${prefix}-*` : `${prefix}-none`,
           maxLogBuffer: 100_000,
+          env: { MAX_LOG_BUFFER_MB: '32' },
           pollMs: 5,
           cpuProfDir: profDir(ctx, `startup-${which}-${r}`),
         });

@@ -3,7 +3,7 @@
  * latency without the bench's own event loop in the way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
@@ -59,6 +59,11 @@ export interface ServiceProcessOptions {
   pollMs?: number;
   /** Script to run instead of dist/main.js (e.g. service-memory-probe.js). */
   entry?: string;
+  /**
+   * Runs the process in a memory cgroup of its own with this limit, as `mem_limit: 128m` in the compose
+   * file does: the kernel reclaims file-backed pages under the limit and OOM-kills only when it cannot.
+   */
+  memoryLimitMb?: number;
 }
 
 export interface ServiceProcess {
@@ -70,13 +75,65 @@ export interface ServiceProcess {
   health(): Promise<HealthBody>;
   /** Current and peak (VmHWM) resident set in MiB, from /proc. */
   memory(): { rssMb: number; hwmMb: number };
+  /**
+   * Peak anonymous memory (RssAnon: heap, stacks, malloc; what no reclaim can free), sampled every 20 ms,
+   * and, with `memoryLimitMb`, the cgroup's figures: its limit, its peak charge (page cache included) and
+   * how many times the kernel OOM-killed in it.
+   */
+  anon(): { anonPeakMb: number; cgroup?: CgroupFigures };
   /** Resets VmHWM to the current RSS (writes 5 to /proc/<pid>/clear_refs); false when the kernel refuses. */
   resetPeak(): boolean;
   /** The last lines the service wrote (stdout and stderr). */
   output(): string;
+  /** How the process ended (`killed by SIGKILL`, `exit code 1`), undefined while it runs. */
+  exitReason(): string | undefined;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs?: number): Promise<void>;
 }
+
+export interface CgroupFigures {
+  limitMb: number;
+  /** memory.max_usage_in_bytes: the charge's peak, reclaimable page cache included. */
+  peakChargeMb: number;
+  oomKills: number;
+}
+
+/** A memory cgroup (v1 or v2) with a limit, for one process; undefined when this machine has none we may create. */
+class MemoryCgroup {
+  private constructor(readonly dir: string, private readonly v2: boolean, readonly limitMb: number) {}
+
+  static create(limitMb: number): MemoryCgroup {
+    const name = `logagg-bench-${process.pid}-${++cgroupCount}`;
+    for (const [root, v2] of [['/sys/fs/cgroup/memory', false], ['/sys/fs/cgroup', true]] as const) {
+      if (!existsSync(path.join(root, v2 ? 'cgroup.controllers' : 'memory.limit_in_bytes'))) continue;
+      const dir = path.join(root, name);
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, v2 ? 'memory.max' : 'memory.limit_in_bytes'), String(limitMb * 1048576));
+      if (v2) writeFileSync(path.join(dir, 'memory.swap.max'), '0');
+      return new MemoryCgroup(dir, v2, limitMb);
+    }
+    throw new Error('no memory cgroup controller to create a cgroup in (need root and cgroup v1 memory or v2)');
+  }
+
+  figures(): CgroupFigures {
+    const read = (f: string) => readFileSync(path.join(this.dir, f), 'utf8');
+    const peak = this.v2 ? Number(read('memory.peak')) : Number(read('memory.max_usage_in_bytes'));
+    const oom = /oom_kill (\d+)/.exec(read(this.v2 ? 'memory.events' : 'memory.oom_control'));
+    return { limitMb: this.limitMb, peakChargeMb: Math.round((peak / 1048576) * 10) / 10, oomKills: oom ? Number(oom[1]) : 0 };
+  }
+
+  remove(): void {
+    try {
+      rmdirSync(this.dir);
+    } catch {
+      /* still charged pages or a process left: the kernel frees it with the last of them */
+    }
+  }
+}
+let cgroupCount = 0;
+
+/** Characters of the service's output kept for output() (more with BENCH_KEEP_OUTPUT, e.g. for a GC trace). */
+const KEEP_OUTPUT = Number(process.env.BENCH_KEEP_OUTPUT) || 20_000;
 
 function procStatusKb(pid: number, field: string): number {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -123,12 +180,17 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
     ...(opts.env ?? {}),
   };
   delete env.NODE_OPTIONS;
+  const cgroup = opts.memoryLimitMb !== undefined ? MemoryCgroup.create(opts.memoryLimitMb) : undefined;
   const t0 = nowMs();
-  const child = spawn(process.execPath, [...flags, opts.entry ?? MAIN_JS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [...flags, opts.entry ?? MAIN_JS];
+  // In a cgroup: a shell joins it, then becomes node (exec), so that every page node touches is charged there.
+  const child = cgroup
+    ? spawn('/bin/sh', ['-c', `echo $$ > ${path.join(cgroup.dir, 'cgroup.procs')} && exec "$0" "$@"`, process.execPath, ...argv], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (c: Buffer) => {
     out += c.toString('utf8');
-    if (out.length > 20_000) out = out.slice(-10_000);
+    if (out.length > KEEP_OUTPUT) out = out.slice(-KEEP_OUTPUT / 2);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -141,17 +203,35 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
   );
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not spawn the service');
+  let anonPeakKb = 0;
+  const sampler = setInterval(() => {
+    try {
+      const kb = procStatusKb(pid, 'RssAnon');
+      if (kb > anonPeakKb) anonPeakKb = kb;
+    } catch {
+      /* gone */
+    }
+  }, 20);
+  sampler.unref();
+  void gone.then(() => clearInterval(sampler));
+  let lastCgroup: CgroupFigures | undefined;
+  const cgroupFigures = () => {
+    if (cgroup) lastCgroup = cgroup.figures();
+    return lastCgroup;
+  };
 
   const stop = async (graceMs = 15_000): Promise<void> => {
     running.delete(handle);
-    if (exited) {
-      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
-      return;
+    if (!exited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await gone;
+      clearTimeout(timer);
     }
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await gone;
-    clearTimeout(timer);
+    if (cgroup) {
+      cgroupFigures();
+      cgroup.remove();
+    }
     if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
   };
 
@@ -191,6 +271,10 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
     memory() {
       return { rssMb: procStatusKb(pid, 'VmRSS') / 1024, hwmMb: procStatusKb(pid, 'VmHWM') / 1024 };
     },
+    anon() {
+      const cg = cgroupFigures();
+      return { anonPeakMb: Math.round((anonPeakKb / 1024) * 10) / 10, ...(cg ? { cgroup: cg } : {}) };
+    },
     resetPeak() {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -200,6 +284,7 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
       }
     },
     output: () => out,
+    exitReason: () => exited,
     stop,
   } satisfies ServiceProcess);
 }

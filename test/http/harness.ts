@@ -3,9 +3,12 @@ import { bufferActor } from '../../actors/buffer-actor.js';
 import type { DiscoveryMsg, DiscoveryStatus } from '../../actors/discovery-actor.js';
 import { errorAlertActor } from '../../actors/error-alert-actor.js';
 import type { AppendAck } from '../../actors/buffer-protocol.js';
+import { storeActor, type StoreHealth, type StoreMsg } from '../../actors/store-actor.js';
+import { ingestMetricsActor, type IngestMetricsMsg } from '../../actors/ingest-metrics-actor.js';
+import { tempDataDir } from '../support/service-harness.js';
 import type { Level, LogEntry, StreamName } from '../../actors/parse/log-entry.js';
-import { ActorSystem, ask, type ActorFactory, type ActorRef } from '../../runtime/index.js';
-import { createServer, type BufferMsg, type ErrorAlertMsg, type HttpConfig, type HttpServer } from '../../http/index.js';
+import { ActorSystem, ask, type ActorFactory, type ActorRef, type Clock } from '../../runtime/index.js';
+import { createServer, type BufferMsg, type ErrorAlertMsg, type HttpConfig, type HttpServer, type LogsMsg } from '../../http/index.js';
 
 export const HOUR = 3_600_000;
 
@@ -60,11 +63,23 @@ export interface HarnessOptions {
   /** A stand-in instead of the real buffer (e.g. one that never answers). */
   buffer?: ActorFactory<BufferMsg>;
   capacity?: number;
+  /**
+   * A real StoreActor in front of the buffer and the error statistics, as the service runs them:
+   * entries get their seqs there; `disk` answers /logs from SQLite in a fresh DATA_DIR, `memory` from the buffer.
+   */
+  store?: 'disk' | 'memory';
+  /** Stands between the HTTP layer and whoever answers /logs (the store or the buffer): a spy that forwards. */
+  logsVia?: (target: ActorRef<LogsMsg>) => ActorFactory<LogsMsg>;
+  /** The actor system's clock (and so the HTTP layer's). */
+  clock?: Clock;
+  retentionMs?: number;
 }
 
 export interface Harness {
   sys: ActorSystem;
   buffer: ActorRef<BufferMsg>;
+  store?: ActorRef<StoreMsg>;
+  ingest: ActorRef<IngestMetricsMsg>;
   errors: ActorRef<ErrorAlertMsg>;
   http: HttpServer;
   port: number;
@@ -90,9 +105,16 @@ function discoveryStandIn(status: DiscoveryStatus): ActorFactory<DiscoveryMsg> {
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const sys = new ActorSystem();
-  const buffer = sys.spawn<BufferMsg>('buffer', opts.buffer ?? bufferActor({ capacity: opts.capacity ?? 10_000, retentionMs: 24 * HOUR }));
-  const errors = sys.spawn<ErrorAlertMsg>('errors', errorAlertActor({ retentionMs: 24 * HOUR, edges: buffer }));
+  const sys = new ActorSystem(opts.clock ? { clock: opts.clock } : {});
+  const retentionMs = opts.retentionMs ?? 24 * HOUR;
+  const buffer = sys.spawn<BufferMsg>('buffer', opts.buffer ?? bufferActor({ capacity: opts.capacity ?? 10_000, retentionMs }));
+  const errors = sys.spawn<ErrorAlertMsg>('errors', errorAlertActor({ retentionMs, edges: buffer }));
+  const ingest = sys.spawn<IngestMetricsMsg>('metrics', ingestMetricsActor());
+  const store = opts.store
+    ? sys.spawn<StoreMsg>('store', storeActor({ mode: opts.store, dataDir: tempDataDir(), retentionMs, maxBytes: 1 << 30, downstream: [buffer, errors], rebuildTo: [errors], maxPendingBytes: 64 << 20 }))
+    : undefined;
+  let logs: ActorRef<LogsMsg> | undefined = opts.store === 'disk' ? store : undefined;
+  if (opts.logsVia) logs = sys.spawn<LogsMsg>('logs-via', opts.logsVia(logs ?? buffer));
   const status: DiscoveryStatus = {
     connected: true,
     stalled: [],
@@ -104,7 +126,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const discovery = sys.spawn<DiscoveryMsg>('discovery', opts.discovery === 'silent' ? silent<DiscoveryMsg>() : discoveryStandIn(status));
   const logged: string[] = [];
   const http = createServer(
-    { buffer, errors, discovery, stats: () => sys.stats, log: (m) => logged.push(m) },
+    { buffer, errors, discovery, stats: () => sys.stats, log: (m) => logged.push(m), metrics: { ingest }, ...(logs ? { logs } : {}), ...(store ? { store } : {}), ...(opts.clock ? { clock: opts.clock } : {}) },
     { ...TEST_CONFIG, ...opts.config },
   );
   const { port } = await http.listen(0, '127.0.0.1');
@@ -112,12 +134,27 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     sys,
     buffer,
     errors,
+    ingest,
+    ...(store ? { store } : {}),
     http,
     port,
     logged,
     base: `http://127.0.0.1:${port}`,
     ws: `ws://127.0.0.1:${port}`,
     async append(entries) {
+      ingest.tell({ type: 'append', entries });
+      if (store) {
+        await ask<StoreMsg, AppendAck>(store, (ack) => ({ type: 'append', entries, ack }), 5000);
+        // Written to disk (queries read it there), and the buffer has it (the store told it first).
+        for (let i = 0; ; i++) {
+          const health = await ask<StoreMsg, StoreHealth>(store, (replyTo) => ({ type: 'health', replyTo }), 5000);
+          if (health.committedSeq >= health.lastSeq || health.mode === 'memory') break;
+          if (i > 1000) throw new Error('the store did not write the entries');
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        await ask<BufferMsg, unknown>(buffer, (replyTo) => ({ type: 'stats', replyTo }), 5000);
+        return;
+      }
       errors.tell({ type: 'append', entries });
       if (opts.buffer) return;
       await ask<BufferMsg, AppendAck>(buffer, (ack) => ({ type: 'append', entries, ack }), 5000);

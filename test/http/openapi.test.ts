@@ -29,14 +29,14 @@ test('the document: OpenAPI 3.1, every schema compiles in strict mode, served at
   assert.ok(compileAllSchemas().length >= 7);
   h = await startHarness();
   const doc = await check('/openapi.json', '/openapi.json', 200);
-  assert.equal(Object.keys(doc.paths).sort(), ['/alerts', '/alerts/test', '/errors/summary', '/forwarding', '/health', '/logs', '/logs/service/{name}', '/logs/stream', '/metrics', '/openapi.json']);
+  assert.equal(Object.keys(doc.paths).sort(), ['/alerts', '/alerts/test', '/containers', '/errors/buckets', '/errors/summary', '/forwarding', '/health', '/logs', '/logs/around/{seq}', '/logs/export', '/logs/service/{name}', '/logs/stream', '/metrics', '/openapi.json']);
   // No sink configured: an empty list, as documented.
   assert.equal(await check('/forwarding', '/forwarding', 200), { sinks: [] });
   assert.is(doc.info.version, '9.9.9-test', 'the running version');
   // Every documented path is a route (answers something other than 404).
   for (const path of Object.keys(doc.paths)) {
     if (path === '/logs/stream') continue;
-    const r = await request(h.port, path.replace('{name}', 'api'));
+    const r = await request(h.port, path.replace('{name}', 'api').replace('{seq}', 'x'));
     assert.is.not(r.status, 404, path);
   }
 });
@@ -87,7 +87,7 @@ test('every error shape: 400 with parameter, 401, 404, 405, 414, 431', async () 
   checkResponse('/logs', 431, huge.body);
   await h.close();
   h = await startHarness({ config: { apiToken: 's3cret' } });
-  for (const path of ['/logs', '/logs/service/{name}', '/errors/summary', '/metrics', '/openapi.json']) await check(path, path.replace('{name}', 'api'), 401);
+  for (const path of ['/logs', '/logs/service/{name}', '/logs/around/{seq}', '/logs/export', '/containers', '/errors/summary', '/errors/buckets', '/metrics', '/openapi.json']) await check(path, path.replace('{name}', 'api').replace('{seq}', '1'), 401);
   const ok = await request(h.port, '/metrics', { headers: { authorization: 'Bearer s3cret' } });
   assert.is(ok.status, 200);
 });

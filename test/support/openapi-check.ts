@@ -5,6 +5,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { OPENAPI, OPENAPI_SCHEMAS } from '../../http/openapi.js';
+import { request } from './http-client.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
@@ -48,4 +49,12 @@ export function checkResponse(path: string, status: number, body: unknown, media
   let validate = compiled.get(key);
   if (!validate) compiled.set(key, (validate = ajv.compile(rewrite(schema) as object)));
   if (!validate(body)) throw new Error(`GET ${path} ${status} does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+}
+
+/** GETs `url`, asserts the status, and checks the JSON answer against the document entry of `template`. */
+export async function requestChecked(port: number, template: string, url: string, status: number, headers: Record<string, string> = {}): Promise<any> {
+  const r = await request(port, url, { headers });
+  if (r.status !== status) throw new Error(`${url}: expected ${status}, got ${r.status}: ${r.text.slice(0, 300)}`);
+  checkResponse(template, r.status, r.body);
+  return r.body;
 }
