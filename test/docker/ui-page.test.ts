@@ -154,7 +154,8 @@ if (requireEngine(test)) {
     assert.match(page.url(), /line=\d+/);
     await page.keyboard.press('Escape');
     await page.waitForSelector('#around', { state: 'hidden' });
-    assert.not.match(page.url(), /line=/);
+    // The dialog's close event comes in a task after it is hidden.
+    await waitFor(() => !/line=/.test(page.url()), { what: 'the URL without the line' });
 
     // Download the current query (search=declined) as NDJSON and as text: fetched with the header, saved from a Blob.
     const [nd] = await Promise.all([page.waitForEvent('download'), page.click('#dl-ndjson')]);
@@ -175,7 +176,10 @@ if (requireEngine(test)) {
     }
 
     const narrow = await openPage(port, '', 375, 740);
-    await narrow.waitForSelector('.list .row');
+    await waitRows(narrow, 'lines at 375 px', (r) => r.length > 5);
+    const box = await narrow.locator('.list').boundingBox();
+    assert.ok(box && box.height > 200, `the list has room at 375 px (${JSON.stringify(box)})`);
+    if (process.env.UI_SCREENSHOT) await narrow.screenshot({ path: process.env.UI_SCREENSHOT.replace(/\.png$/, '-375.png') });
     const overflow = await narrow.evaluate<number>('document.documentElement.scrollWidth');
     assert.ok(overflow <= 375, `the page fits 375 px (scrollWidth ${overflow})`);
   });
