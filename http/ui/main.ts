@@ -42,15 +42,15 @@ const list = new LogList({
 });
 byId('logs').append(list.el);
 
-let statusAt = 0;
+// The status line at most 4 times a second (at 60 batches a second it would re-lay the header each
+// frame), and always once after the last batch.
+let statusTimer: ReturnType<typeof setTimeout> | undefined;
 const batcher = new FrameBatcher<Entry>((batch) => {
   list.append(batch);
-  // The status line at most 4 times a second: at 60 batches a second it would re-lay the header each frame.
-  const now = performance.now();
-  if (now - statusAt > 250) {
-    statusAt = now;
+  statusTimer ??= setTimeout(() => {
+    statusTimer = undefined;
     showStatus();
-  }
+  }, 250);
 }, requestAnimationFrame.bind(window));
 const feed = new TailFeed<Entry>((items) => batcher.pushAll(items), MAX_ROWS);
 let tailState = '';

@@ -3,7 +3,7 @@
  * process (`node dist/main.js`) following real containers: lines appear live; the level filter and the
  * search narrow them; pause counts what arrives; a history search finds a line that only the disk
  * still has (MAX_LOG_BUFFER=100) and "load older" pages through next_cursor; the error panel counts a
- * fresh error; with API_TOKEN the page asks for the token and refuses a wrong one. With
+ * fresh error; it fits 375 px and follows the system's dark or light scheme; with API_TOKEN the page asks for the token and refuses a wrong one. With
  * UI_SCREENSHOT=<file> the first test also saves a screenshot of the main view there (the README's).
  */
 import { readFileSync } from 'node:fs';
@@ -37,9 +37,9 @@ async function startService(prefix: string, env: Record<string, string> = {}): P
   return port;
 }
 
-async function openPage(port: string | number, query = '', width = 1280, height = 760): Promise<Page> {
+async function openPage(port: string | number, query = '', width = 1280, height = 760, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   browser ??= await launchBrowser('ui page tests');
-  const page = await browser!.browser.newPage({ viewport: { width, height } });
+  const page = await browser!.browser.newPage({ viewport: { width, height }, colorScheme });
   page.on('pageerror', (e) => process.stdout.write(`[page error] ${e.message}\n`));
   await page.goto(`http://127.0.0.1:${port}/${query}`);
   return page;
@@ -175,11 +175,14 @@ if (requireEngine(test)) {
       await page.screenshot({ path: process.env.UI_SCREENSHOT });
     }
 
-    const narrow = await openPage(port, '', 375, 740);
+    // A phone in dark mode: the page follows the system's colour scheme.
+    const narrow = await openPage(port, '', 375, 740, 'dark');
     await waitRows(narrow, 'lines at 375 px', (r) => r.length > 5);
     const box = await narrow.locator('.list').boundingBox();
     assert.ok(box && box.height > 200, `the list has room at 375 px (${JSON.stringify(box)})`);
     if (process.env.UI_SCREENSHOT) await narrow.screenshot({ path: process.env.UI_SCREENSHOT.replace(/\.png$/, '-375.png') });
+    assert.is(await narrow.evaluate<string>('getComputedStyle(document.body).backgroundColor'), 'rgb(15, 18, 24)', 'dark');
+    assert.is(await page.evaluate<string>('getComputedStyle(document.body).backgroundColor'), 'rgb(255, 255, 255)', 'light');
     const overflow = await narrow.evaluate<number>('document.documentElement.scrollWidth');
     assert.ok(overflow <= 375, `the page fits 375 px (scrollWidth ${overflow})`);
   });
