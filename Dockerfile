@@ -22,12 +22,12 @@ RUN if [ "$INSTALL_TOOLCHAIN" = 1 ]; then \
 COPY package.json package-lock.json ./
 # nodedir: the headers the node image ships in /usr/local/include/node (no download from nodejs.org).
 RUN npm_config_build_from_source=true npm_config_nodedir=/usr/local npm ci --build-from-source --no-audit --no-fund
-# The sources .dockerignore lets in: main.ts, runtime, actors, http, the tsconfigs, the healthcheck.
+# The sources .dockerignore lets in: main.ts, runtime, actors, http (with the web page), the tsconfigs, the healthcheck, the page build.
 COPY . .
 # The service only (tsconfig.build.json: no tests, no bench), then production dependencies only, without
 # the intermediates of native builds (~20 MB for better-sqlite3), gathered in /out so that the runtime
 # stage takes them in one layer.
-RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json && node scripts/build-ui.mjs \
     && cp scripts/healthcheck.mjs dist/ && rm -f dist/.tsbuildinfo* \
     && npm prune --omit=dev --no-audit --no-fund \
     && find node_modules -path '*/build/Release/*' \( -name obj -o -name obj.target -o -name .deps -o -name '*.a' \) -prune -exec rm -rf {} + \

@@ -50,6 +50,8 @@ export interface HttpConfig {
   maxHeaderSize?: number;
   /** A request answered slower than this is written to the service's own log (default 1 s). */
   slowRequestMs?: number;
+  /** Where the built web page is (default dist/http/ui next to the server). */
+  pageDir?: string;
 }
 
 /** Defaults of the optional settings. */

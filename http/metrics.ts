@@ -52,6 +52,8 @@ const ROUTES: [RegExp, string][] = [
   [/^\/openapi\.json$/, '/openapi.json'],
   [/^\/alerts\/?$/, '/alerts'],
   [/^\/alerts\/test\/?$/, '/alerts/test'],
+  [/^\/$/, '/'],
+  [/^\/ui\//, '/ui/{file}'],
 ];
 
 export function routeLabel(path: string): string {

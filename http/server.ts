@@ -23,6 +23,7 @@ import { getLogs } from './logs-route.js';
 import { createMetrics } from './metrics.js';
 import { getMetrics } from './metrics-route.js';
 import { getOpenApi } from './openapi-route.js';
+import { loadPage, PAGE_PATH } from './page-route.js';
 import { getLiveStream } from './stream-route.js';
 import { getErrorSummary } from './summary-route.js';
 import { createUpgradeHandler, STREAM_PATH } from './ws-upgrade.js';
@@ -40,8 +41,9 @@ export interface HttpServer {
   queryLoad(): { running: number; waiting: number };
 }
 
-/** Routes that need no token: health and liveness probes. */
+/** Routes that need no token: health and liveness probes; the web page and its assets (`/`, `/ui/…`). */
 const PUBLIC_PATH = /^\/health(\/live)?\/?$/i;
+const isPublic = (path: string): boolean => PUBLIC_PATH.test(path) || PAGE_PATH.test(path);
 
 type Handler = (req: Request, res: http.ServerResponse) => Promise<void>;
 
@@ -56,6 +58,7 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: 4096 });
   const upgrades = createUpgradeHandler(ctx, wss);
   const metrics = createMetrics(ctx);
+  const page = loadPage(config.pageDir);
 
   const app = polka({
     onNoMatch: (req, res) => sendError(res, new HttpError(404, `no route for ${req.method} ${req.path.slice(0, 200)}`)),
@@ -86,6 +89,12 @@ export function createServer(deps: HttpDeps, config: HttpConfig): HttpServer {
     app.get(path, handler);
     app.options(path, (req, res) => answerPreflight(req, res, ctx.config.corsOrigins));
     app.all(path, (req, res) => sendError(res, new HttpError(405, `${req.method} is not allowed on ${req.path.slice(0, 200)}; use GET`, { Allow: ALLOWED_METHODS })));
+  }
+
+  // The web page: GET and HEAD only (trouter answers HEAD with the GET route).
+  for (const path of ['/', '/ui/*']) {
+    app.get(path, async (req, res) => page.serve(req, res, req.path));
+    app.all(path, (req, res) => sendError(res, new HttpError(405, `${req.method} is not allowed on ${req.path.slice(0, 200)}; use GET`, { Allow: 'GET, HEAD' })));
   }
 
   app.post('/alerts/test', (_req, res) => postAlertTest(ctx, res));
@@ -140,8 +149,8 @@ function guard(ctx: HttpContext): Middleware {
   return (req, res, next) => {
     if (req.url.length > ctx.config.maxUrlLength) throw new HttpError(414, `request target longer than ${ctx.config.maxUrlLength} characters`);
     applyCors(req, res, ctx.config.corsOrigins);
-    // Preflights carry no credentials; /health and /health/live are for probes without any.
-    if (req.method !== 'OPTIONS' && !PUBLIC_PATH.test(req.path)) {
+    // Preflights carry no credentials; /health and /health/live are for probes without any; a browser loads the page without one.
+    if (req.method !== 'OPTIONS' && !isPublic(req.path)) {
       // Browsers' EventSource cannot set headers either: the stream also takes ?token=.
       const queryToken = STREAM_PATH.test(req.path) ? new URLSearchParams(req.search).get('token') : undefined;
       authorize(req, ctx.config.apiToken, queryToken);

@@ -1,6 +1,6 @@
 /**
  * `npm start`'s prestart: brings dist/ up to date for the service only (tsconfig.build.json: main,
- * runtime, actors, http; no tests, no bench), incrementally. When no source, folder or tsconfig is
+ * runtime, actors, http; no tests, no bench) and the web page (scripts/build-ui.mjs), incrementally. When no source, folder or tsconfig is
  * newer than the last service build, TypeScript is not even loaded (a few ms instead of ~0.2 s for
  * `tsc -b` to find the same). After `npm ci --omit=dev` TypeScript is absent: a tree built beforehand
  * starts as it is, and one that was never built gets a sentence saying what to do, not "tsc: not found".
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD_INFO = path.join(root, 'dist', '.tsbuildinfo-service');
-const SOURCES = ['main.ts', 'runtime', 'actors', 'http', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const SOURCES = ['main.ts', 'runtime', 'actors', 'http', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build-ui.mjs'];
 
 /** Newest mtime among the service's sources, the folders holding them (a file added or removed) and its configs. */
 function newestSource() {
@@ -42,7 +42,9 @@ if (!tsc) {
   process.exit(1);
 }
 const startedAt = new Date();
-const r = spawnSync(process.execPath, [tsc, '-b', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+let r = spawnSync(process.execPath, [tsc, '-b', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+// The web page (http/ui, its own tsconfig for the browser) is part of the service it serves.
+if (r.status === 0) r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-ui.mjs')], { stdio: 'inherit', cwd: root });
 // tsc leaves its build info untouched when a newer source turns out unchanged: mark the tree as built
 // as of the start of this build (a source saved meanwhile stays newer and is built next time).
 if (r.status === 0 && (statSync(BUILD_INFO, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < startedAt.getTime()) utimesSync(BUILD_INFO, startedAt, startedAt);

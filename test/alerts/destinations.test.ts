@@ -42,7 +42,7 @@ test('generic webhook: versioned payload with every documented field', () => {
   assert.equal(p.container, { id: 'ffffffffffff', name: 'api-1' });
   assert.is(p.host, 'docker-host-1');
   assert.is(p.suppressed, 49);
-  assert.is(p.link, 'https://logs.example.com/logs?service=api&level=critical&since=2026-01-01T14%3A30%3A05.000Z');
+  assert.is(p.link, 'https://logs.example.com/?service=api&level=critical&since=2026-01-01T14%3A30%3A05.000Z');
 });
 
 test('Slack: text plus blocks, within Block Kit limits', () => {
@@ -77,7 +77,7 @@ test('ntfy: JSON to the server root with topic, title, priority from the severit
   assert.is(body.priority, 5);
   assert.ok((body.tags as string[]).includes('rotating_light'));
   assert.ok(Buffer.byteLength(body.message as string) <= 4096);
-  assert.match(body.click as string, /^https:\/\/logs\.example\.com\/logs\?/);
+  assert.match(body.click as string, /^https:\/\/logs\.example\.com\/\?/);
   assert.is(ntfyBody(n({ severity: 'warning' }), ctx, 'http://h/t').body.priority, 3);
 });
 
@@ -87,7 +87,7 @@ test('Alertmanager: labels, annotations, startsAt, endsAt for events and resolve
   assert.equal(Object.keys(a.annotations), ['summary', 'description']);
   assert.is(a.startsAt, new Date(T + 1000).toISOString());
   assert.is(a.endsAt, new Date(T + 301_000).toISOString());
-  assert.match(a.generatorURL, /^https:\/\/logs\.example\.com\/logs\?/);
+  assert.match(a.generatorURL, /^https:\/\/logs\.example\.com\/\?/);
   const state = alertmanagerAlert(n({ kind: 'state', rule: 'error_rate_spike', endsAtMs: undefined }), ctx);
   assert.is(state.endsAt, undefined);
 });

@@ -4,7 +4,7 @@
  * Environment:
  *   BENCH_QUICK=1          smaller sizes and fewer rounds (a smoke run, ~2 min)
  *   BENCH_OUT=path         where the JSON results go (default: bench-results.json in the repo root)
- *   BENCH_ONLY=a,b         run only these scenarios (parse, runtime, query, ingest, stream, fan-out, memory, bytes, startup, store, forward)
+ *   BENCH_ONLY=a,b         run only these scenarios (parse, runtime, query, ingest, stream, fan-out, memory, bytes, startup, store, forward, ui)
  *   BENCH_PROFILE=dir      start every service child process with --cpu-prof --cpu-prof-dir=dir
  *   BENCH_STRICT=1         exit 1 when a target is missed (default: exit 0 unless the bench itself failed)
  *   TEST_DOCKER_HOST       use this engine instead of the rig's private one (see test/rig/docker-rig.ts)
@@ -28,6 +28,7 @@ import { benchParseScenario, benchRuntime } from './scenario-runtime.js';
 import { benchStartup } from './scenario-startup.js';
 import { benchStore } from './scenario-store.js';
 import { benchForward } from './scenario-forward.js';
+import { benchUi } from './scenario-ui.js';
 import { ROOT, stopAllServices } from './service-process.js';
 
 interface Scenario {
@@ -48,6 +49,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'startup', docker: true, run: benchStartup },
   { name: 'store', docker: true, run: benchStore },
   { name: 'forward', docker: true, run: benchForward },
+  { name: 'ui', docker: true, run: benchUi },
 ];
 
 let rig: RigInfo | undefined;

@@ -6,7 +6,7 @@
  * actor) and get it when they resolve.
  */
 import { isoOf, truncate, type AlertNotification } from '../alert-model.js';
-import { logsLink, type WireContext, type WireRequest } from './wire-context.js';
+import { viewLink, type WireContext, type WireRequest } from './wire-context.js';
 
 export interface AmAlert {
   labels: Record<string, string>;
@@ -23,7 +23,7 @@ export function alertmanagerAlert(n: AlertNotification, ctx: WireContext): AmAle
     labels,
     annotations: { summary: truncate(n.title, 1000), description: truncate(n.message, 8000) + (n.suppressed > 0 ? `\n(${n.suppressed} more suppressed)` : '') },
     startsAt: isoOf(n.startsAtMs),
-    generatorURL: logsLink(n, ctx),
+    generatorURL: viewLink(n, ctx),
   };
   if (n.endsAtMs !== undefined) a.endsAt = isoOf(n.endsAtMs);
   return a;

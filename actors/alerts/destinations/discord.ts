@@ -4,13 +4,13 @@
  * username 1–80), also for a 50 KB message: the description is cut to what the total leaves.
  */
 import { clockOf, isoOf, truncate, type AlertNotification } from '../alert-model.js';
-import { logsLink, type WireContext, type WireRequest } from './wire-context.js';
+import { viewLink, type WireContext, type WireRequest } from './wire-context.js';
 
 const COLOR: Record<string, number> = { critical: 0xd32f2f, error: 0xf57c00, warning: 0xfbc02d, info: 0x1976d2 };
 export const DISCORD_LIMITS = { content: 2000, title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000 };
 
 export function discordBody(n: AlertNotification, ctx: WireContext): Record<string, unknown> {
-  const link = logsLink(n, ctx);
+  const link = viewLink(n, ctx);
   const fields: { name: string; value: string; inline: boolean }[] = [
     { name: 'service', value: n.service, inline: true },
     { name: 'severity', value: n.severity, inline: true },

@@ -5,7 +5,7 @@
  * below ntfy's 4096-byte limit, past which it would become an attachment.
  */
 import { truncate, type AlertNotification } from '../alert-model.js';
-import { logsLink, type WireContext, type WireRequest } from './wire-context.js';
+import { viewLink, type WireContext, type WireRequest } from './wire-context.js';
 
 export const NTFY_PRIORITY: Record<string, number> = { critical: 5, error: 4, warning: 3, info: 2 };
 const TAG: Record<string, string> = { critical: 'rotating_light', error: 'red_circle', warning: 'warning', info: 'information_source' };
@@ -32,7 +32,7 @@ export function ntfyBody(n: AlertNotification, ctx: WireContext, topicUrl: strin
       message: truncateBytes(`${n.message}\n\nhost ${ctx.host}${n.container ? ` · container ${n.container.name}` : ''}${n.suppressed > 0 ? ` · ${n.suppressed} more suppressed` : ''}`, NTFY_MAX_MESSAGE_BYTES),
       priority: n.status === 'resolved' ? 2 : (NTFY_PRIORITY[n.severity] ?? 3),
       tags,
-      click: logsLink(n, ctx),
+      click: viewLink(n, ctx),
     },
   };
 }

@@ -4,12 +4,12 @@
  * header 150 characters, section text 3000.
  */
 import { clockOf, truncate, type AlertNotification } from '../alert-model.js';
-import { logsLink, type WireContext, type WireRequest } from './wire-context.js';
+import { viewLink, type WireContext, type WireRequest } from './wire-context.js';
 
 const EMOJI: Record<string, string> = { critical: ':rotating_light:', error: ':red_circle:', warning: ':warning:', info: ':information_source:' };
 
 export function slackBody(n: AlertNotification, ctx: WireContext): { text: string; blocks: unknown[] } {
-  const link = logsLink(n, ctx);
+  const link = viewLink(n, ctx);
   const head = `${n.status === 'resolved' ? ':white_check_mark:' : (EMOJI[n.severity] ?? '')} ${n.title}`;
   const facts = [`*rule* ${n.rule}`, `*service* ${n.service}`, `*severity* ${n.severity}`, `*host* ${ctx.host}`];
   if (n.container) facts.push(`*container* ${n.container.name}`);

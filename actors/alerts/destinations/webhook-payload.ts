@@ -4,7 +4,7 @@
  * field's meaning or a removal makes version 2.
  */
 import { isoOf, type AlertNotification } from '../alert-model.js';
-import { logsLink, type WireContext, type WireRequest } from './wire-context.js';
+import { viewLink, type WireContext, type WireRequest } from './wire-context.js';
 
 export const WEBHOOK_PAYLOAD_VERSION = 1;
 
@@ -55,7 +55,7 @@ export function webhookPayload(n: AlertNotification, ctx: WireContext): WebhookP
     starts_at: isoOf(n.startsAtMs),
     ends_at: n.endsAtMs !== undefined ? isoOf(n.endsAtMs) : null,
     summary: n.summary ?? null,
-    link: logsLink(n, ctx),
+    link: viewLink(n, ctx),
     test: n.test === true,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * What every destination's format needs beyond the notification: the host's name, the public base
- * URL for links, and the link to the lines (`/logs` with the notification's query; contracts: the
- * web page's view once it exists).
+ * URL for links, and the link to the lines: the web page's view of the notification's query
+ * (`<base>/?service=…&level=…&since=…`; the page reads the /logs parameters, a time range opens it on
+ * that history; contracts: "Links point at the web page's view").
  */
 import type { AlertNotification } from '../alert-model.js';
 
@@ -11,10 +12,10 @@ export interface WireContext {
   linkBaseUrl: string;
 }
 
-/** A link to the matching `/logs` query. */
-export function logsLink(n: AlertNotification, ctx: WireContext): string {
+/** A link to the web page showing the matching lines. */
+export function viewLink(n: AlertNotification, ctx: WireContext): string {
   const q = new URLSearchParams(n.query);
-  return `${ctx.linkBaseUrl.replace(/\/+$/, '')}/logs?${q.toString()}`;
+  return `${ctx.linkBaseUrl.replace(/\/+$/, '')}/?${q.toString()}`;
 }
 
 /** An HTTP request a destination makes of a notification. */

@@ -1,0 +1,22 @@
+/**
+ * Downloads the current query from `/logs/export` (NDJSON or text). A plain link cannot carry the
+ * `Authorization` header, so the page fetches it with the header and saves the body through a Blob
+ * (the export is held in the tab's memory until saved; no token ever goes into a URL).
+ */
+import type { Api } from './api.js';
+
+export async function downloadExport(api: Api, filters: URLSearchParams, format: 'ndjson' | 'text', nowMs: number): Promise<number> {
+  const p = new URLSearchParams(filters);
+  p.set('format', format);
+  const r = await api.get('logs/export', p);
+  const blob = await r.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `logagg-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}.${format === 'ndjson' ? 'ndjson' : 'log'}`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return blob.size;
+}

@@ -1,0 +1,284 @@
+/**
+ * The page's wiring: the view (from the URL, written back on every change), the filter controls, the
+ * live tail (socket → feed → one batch per frame → list) or the history query (pages of /logs, older
+ * ones through next_cursor), and the side panels refreshed on a timer. No framework: the one hard
+ * part, the virtualized list with batched rendering, is ours either way; the rest is a few panels.
+ */
+import { Api } from './api.js';
+import { showAround } from './around-dialog.js';
+import { refreshContainers } from './containers-panel.js';
+import { byId } from './dom.js';
+import { downloadExport } from './download.js';
+import type { Entry, LogsPage } from './entry.js';
+import { refreshErrors } from './errors-panel.js';
+import { FrameBatcher } from './frame-batcher.js';
+import { bindKeys } from './keyboard.js';
+import { LiveTail } from './live-tail.js';
+import { LogList } from './log-list.js';
+import { TailFeed } from './tail-feed.js';
+import { fromLocalInput, toLocalInput } from './time-format.js';
+import { askToken } from './token-dialog.js';
+import { chartRange, filterParams, parseView, viewQuery, type RangeKey, type StreamKey, type ViewState } from './view-state.js';
+
+const MAX_ROWS = 100_000;
+const LIVE_TAIL = 500;
+const HISTORY_PAGE = 1000;
+const ROW_HEIGHT = 20;
+
+let view: ViewState = parseView(location.search);
+const api = new Api(askToken);
+const status = byId('status');
+const pauseBtn = byId<HTMLButtonElement>('pause');
+const banner = byId('paused-banner');
+const jump = byId<HTMLButtonElement>('jump');
+const olderBtn = byId<HTMLButtonElement>('older');
+
+const list = new LogList({
+  rowHeight: ROW_HEIGHT,
+  maxRows: MAX_ROWS,
+  now: () => Date.now(),
+  onAround: (e) => openAround(e),
+  onFollowChange: (f) => (jump.hidden = f || view.mode !== 'live'),
+});
+byId('logs').append(list.el);
+
+// The status line at most 4 times a second (at 60 batches a second it would re-lay the header each
+// frame), and always once after the last batch.
+let statusTimer: ReturnType<typeof setTimeout> | undefined;
+const batcher = new FrameBatcher<Entry>((batch) => {
+  list.append(batch);
+  statusTimer ??= setTimeout(() => {
+    statusTimer = undefined;
+    showStatus();
+  }, 250);
+}, requestAnimationFrame.bind(window));
+const feed = new TailFeed<Entry>((items) => batcher.pushAll(items), MAX_ROWS);
+let tailState = '';
+let dropped = 0;
+const tail = new LiveTail(api, {
+  entries: (batch) => {
+    feed.push(batch);
+    if (feed.paused) showPaused();
+  },
+  notice: (n) => {
+    if (n.notice === 'dropped') dropped += n.count ?? 0;
+    showStatus();
+  },
+  state: (s, detail) => {
+    tailState = detail ? `${s}: ${detail}` : s;
+    showStatus();
+  },
+});
+
+// ---- controls ↔ view
+
+const f = {
+  search: byId<HTMLInputElement>('f-search'),
+  regex: byId<HTMLInputElement>('f-regex'),
+  level: byId<HTMLSelectElement>('f-level'),
+  service: byId<HTMLInputElement>('f-service'),
+  container: byId<HTMLInputElement>('f-container'),
+  stream: byId<HTMLSelectElement>('f-stream'),
+  range: byId<HTMLSelectElement>('f-range'),
+  since: byId<HTMLInputElement>('f-since'),
+  until: byId<HTMLInputElement>('f-until'),
+};
+
+function writeControls(): void {
+  f.search.value = view.search;
+  f.regex.checked = view.regex;
+  f.level.value = view.level;
+  f.service.value = view.services.join(',');
+  f.container.value = view.container;
+  f.stream.value = view.stream;
+  f.range.value = view.range;
+  f.since.value = toLocalInput(view.since);
+  f.until.value = toLocalInput(view.until);
+  byId('mode-live').setAttribute('aria-pressed', String(view.mode === 'live'));
+  byId('mode-history').setAttribute('aria-pressed', String(view.mode === 'history'));
+  byId('history-range').hidden = view.mode !== 'history';
+  byId('custom-range').hidden = view.range !== 'custom';
+  pauseBtn.hidden = view.mode !== 'live';
+  byId('times').textContent = view.times === 'relative' ? 'absolute times' : 'relative times';
+}
+
+function readControls(): ViewState {
+  return {
+    ...view,
+    search: f.search.value,
+    regex: f.regex.checked,
+    level: f.level.value,
+    services: f.service.value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    container: f.container.value.trim(),
+    stream: f.stream.value as StreamKey,
+    range: f.range.value as RangeKey,
+    since: f.range.value === 'custom' ? customEnd(f.since.value, view.since) : '',
+    until: f.range.value === 'custom' ? customEnd(f.until.value, view.until) : '',
+  };
+}
+
+/** A custom range's end from its input; a time the input cannot show (`since=30m` from a link) stays while the input is empty. */
+function customEnd(input: string, current: string): string {
+  return fromLocalInput(input) || (toLocalInput(current) === '' ? current : '');
+}
+
+/** Takes a new view: URL, controls, and a new query when the filters changed. */
+function setView(next: ViewState, rerun = true): void {
+  const before = viewQuery({ ...view, line: undefined, times: 'relative' });
+  view = next;
+  const q = viewQuery(view);
+  history.replaceState(null, '', q ? `?${q}` : location.pathname);
+  writeControls();
+  if (rerun && viewQuery({ ...view, line: undefined, times: 'relative' }) !== before) run();
+}
+
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
+byId('filters').addEventListener('input', (ev) => {
+  clearTimeout(typingTimer);
+  const typed = ev.target instanceof HTMLInputElement && ev.target.type !== 'checkbox';
+  typingTimer = setTimeout(() => setView(readControls()), typed ? 400 : 0);
+});
+byId('filters').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  clearTimeout(typingTimer);
+  setView(readControls());
+});
+byId('mode-live').addEventListener('click', () => setView({ ...view, mode: 'live' }));
+byId('mode-history').addEventListener('click', () => setView({ ...view, mode: 'history' }));
+byId('times').addEventListener('click', () => {
+  setView({ ...view, times: view.times === 'relative' ? 'absolute' : 'relative' }, false);
+  list.setTimes(view.times);
+});
+jump.addEventListener('click', () => list.scrollToBottom());
+
+// ---- live: pause
+
+function togglePause(): void {
+  if (view.mode !== 'live') return;
+  if (feed.paused) {
+    feed.resume();
+    banner.hidden = true;
+    list.scrollToBottom();
+  } else feed.pause();
+  pauseBtn.textContent = feed.paused ? 'resume' : 'pause';
+  pauseBtn.setAttribute('aria-pressed', String(feed.paused));
+  showPaused();
+  showStatus();
+}
+pauseBtn.addEventListener('click', togglePause);
+banner.addEventListener('click', togglePause);
+
+function showPaused(): void {
+  if (!feed.paused) return;
+  banner.hidden = false;
+  const n = feed.arrivedWhilePaused;
+  banner.textContent = `paused · ${n.toLocaleString()} new line${n === 1 ? '' : 's'} · click or press space to resume`;
+  banner.dataset.arrived = String(n);
+}
+
+// ---- history
+
+let cursor: string | undefined;
+let historyRun = 0;
+let historyNote = '';
+
+async function loadHistory(older: boolean): Promise<void> {
+  const run = historyRun;
+  const p = filterParams(view, true);
+  p.set('limit', String(HISTORY_PAGE));
+  if (older && cursor) p.set('cursor', cursor);
+  olderBtn.disabled = true;
+  historyNote = 'searching…';
+  showStatus();
+  try {
+    const page = await api.json<LogsPage>('logs', p);
+    if (run !== historyRun) return;
+    const lines = page.logs.reverse();
+    if (older) list.prepend(lines);
+    else list.append(lines);
+    cursor = page.next_cursor;
+    historyNote = `${cursor ? '' : 'all found'}${page.partial ? ' (scan stopped at its time budget: load older to go on)' : ''}`;
+  } catch (e) {
+    if (run === historyRun) historyNote = `search failed: ${(e as Error).message}`;
+  }
+  olderBtn.hidden = !cursor;
+  olderBtn.disabled = false;
+  showStatus();
+}
+olderBtn.addEventListener('click', () => void loadHistory(true));
+
+// ---- download: the current query, whole (the export is not capped at a page)
+
+for (const format of ['ndjson', 'text'] as const) {
+  const btn = byId<HTMLButtonElement>(`dl-${format}`);
+  btn.addEventListener('click', () => {
+    btn.disabled = true;
+    const label = btn.textContent;
+    btn.textContent = 'preparing…';
+    downloadExport(api, filterParams(view, view.mode === 'history'), format, Date.now())
+      .catch((e: Error) => (status.textContent = `download failed: ${e.message}`))
+      .finally(() => {
+        btn.disabled = false;
+        btn.textContent = label;
+      });
+  });
+}
+
+// ---- running the view
+
+function run(): void {
+  tail.stop();
+  batcher.clear();
+  feed.reset();
+  if (feed.paused) togglePause();
+  list.clear();
+  dropped = 0;
+  historyRun++;
+  cursor = undefined;
+  olderBtn.hidden = true;
+  jump.hidden = true;
+  if (view.mode === 'live') {
+    historyNote = '';
+    tail.start(filterParams(view), LIVE_TAIL);
+  } else {
+    tailState = '';
+    void loadHistory(false);
+  }
+  void refreshPanels();
+}
+
+function showStatus(): void {
+  const parts = [`${list.count.toLocaleString()} lines`];
+  if (view.mode === 'live') {
+    parts.unshift(feed.paused ? 'paused' : tailState || 'live');
+    if (dropped) parts.push(`${dropped.toLocaleString()} dropped (the page was too slow)`);
+  } else if (historyNote) parts.push(historyNote);
+  status.textContent = parts.join(' · ');
+}
+
+async function refreshPanels(): Promise<void> {
+  const r = chartRange(view, Date.now());
+  await Promise.all([
+    refreshErrors(api, { services: view.services, ...r }, (s) => setView({ ...view, services: [s] })),
+    refreshContainers(api, (name) => setView({ ...view, container: name })),
+  ]);
+}
+
+function openAround(e: Entry): void {
+  if (e.seq === undefined) return;
+  setView({ ...view, line: e.seq }, false);
+  void showAround(api, e.seq, () => setView({ ...view, line: undefined }, false));
+}
+
+bindKeys({ focusSearch: () => f.search.focus(), togglePause });
+writeControls();
+list.setTimes(view.times);
+run();
+if (view.line !== undefined) void showAround(api, view.line, () => setView({ ...view, line: undefined }, false));
+setInterval(() => {
+  if (view.times === 'relative') list.refreshTimes();
+}, 1000);
+setInterval(() => void refreshPanels(), 10_000);
