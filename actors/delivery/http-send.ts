@@ -13,6 +13,8 @@ import { DeliveryError, isRetryableStatus, parseRetryAfter } from './delivery-er
 export interface TlsOptions {
   /** A PEM file of CA certificates to trust for this destination (in addition to none: it replaces the system's). */
   caFile?: string;
+  /** The same, as PEM text already read (an alert destination's `ca`). */
+  ca?: string;
   /** Skip certificate verification: explicit, and logged at startup. */
   insecureSkipVerify?: boolean;
 }
@@ -38,10 +40,11 @@ const agents = new Map<string, https.Agent>();
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
 function httpsAgent(tls: TlsOptions | undefined): https.Agent {
-  const key = `${tls?.caFile ?? ''}|${tls?.insecureSkipVerify ? 1 : 0}`;
+  const key = `${tls?.caFile ?? ''}|${tls?.ca ?? ''}|${tls?.insecureSkipVerify ? 1 : 0}`;
   let a = agents.get(key);
   if (!a) {
-    a = new https.Agent({ keepAlive: true, maxSockets: 4, ...(tls?.caFile ? { ca: readFileSync(tls.caFile) } : {}), rejectUnauthorized: !tls?.insecureSkipVerify });
+    const ca = tls?.ca ?? (tls?.caFile ? readFileSync(tls.caFile) : undefined);
+    a = new https.Agent({ keepAlive: true, maxSockets: 4, ...(ca ? { ca } : {}), rejectUnauthorized: !tls?.insecureSkipVerify });
     agents.set(key, a);
   }
   return a;
