@@ -1,12 +1,13 @@
 import { unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
-import { acknowledge } from './buffer-protocol.js';
-import type { AroundQuery, BufferStats, FilterError, IngestMsg, LiveEvent, LogFilter, LogQuery, QueryReply } from './buffer-protocol.js';
+import { acknowledge } from './model/ingest-protocol.js';
+import type { AroundQuery, BufferStats, FilterError, LiveEvent, LogFilter, LogQuery, QueryReply } from './model/query-protocol.js';
+import type { IngestMsg } from './model/ingest-protocol.js';
 import { entriesAround } from './buffer/entry-around.js';
 import { findEntries } from './buffer/entry-query.js';
 import { EntryStore } from './buffer/entry-store.js';
 import { compileFilter, isFilterError, type CompiledFilter } from './buffer/log-filter.js';
 import { decodeCursor, encodeCursor } from './buffer/query-cursor.js';
-import type { LogEntry } from './parse/log-entry.js';
+import type { LogEntry } from './model/log-entry.js';
 import { entryJsonBytes, PAGE_ENVELOPE_BYTES } from './buffer/entry-json.js';
 
 /** The BufferActor's protocol: ingest, queries, live subscriptions, stats. */

@@ -1,4 +1,4 @@
-import { LEVELS, type Level } from './parse/log-entry.js';
+import { LEVELS, type Level } from './model/log-entry.js';
 import { apiToken, bindHost, checkDockerUrl, corsOrigins, logFormat, writableDirectory } from './config-checks.js';
 import type { LogFormat } from './service-log.js';
 import type { AlertSettings } from './alerts/alert-settings.js';

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { ask, backoffDelay, DEFAULT_BACKOFF, unhandled, type ActorContext, type ActorFactory, type ActorRef, type StartChildReply, type SupervisorMsg } from '../runtime/index.js';
 import type { ContainerMsg, FollowerReport, FollowerStatus } from './container-actor.js';
-import { containerInfo, isCollected, type ContainerInfo } from './container-info.js';
+import { containerInfo, isCollected, type ContainerInfo } from './model/container-info.js';
 import { openEventStream } from './docker/docker-client.js';
 import { explainDockerError } from './docker/docker-error.js';
 import { watchStream } from './docker/watch-stream.js';

@@ -1,6 +1,7 @@
 import { ask, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
-import { acknowledge, type BufferStats, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
-import type { LogEntry } from './parse/log-entry.js';
+import { type BufferStats, type LogQuery, type QueryReply } from './model/query-protocol.js';
+import { acknowledge, type IngestMsg } from './model/ingest-protocol.js';
+import type { LogEntry } from './model/log-entry.js';
 import type { ErrorSummary } from './error-summary.js';
 import { ErrorStats, type BucketsQuery, type BucketsReply } from './errors/error-stats.js';
 import { AlertEngine, type AlertEngineState } from './alerts/alert-engine.js';

@@ -1,7 +1,7 @@
 import { unhandled, type ActorFactory, type ActorRef } from '../runtime/index.js';
-import { acknowledge, type IngestMsg } from './buffer-protocol.js';
+import { acknowledge, type IngestMsg } from './model/ingest-protocol.js';
 import { ContainerRates, type ContainerLines } from './container-rates.js';
-import { LEVELS, type LevelName } from './parse/log-entry.js';
+import { LEVELS, type LevelName } from './model/log-entry.js';
 import { emptyParseCounts, type ParseCounts } from './parse/pipeline.js';
 
 /** Running totals of one service since the service started. */

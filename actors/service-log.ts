@@ -1,4 +1,4 @@
-import { LEVELS, type Level } from './parse/log-entry.js';
+import { LEVELS, type Level } from './model/log-entry.js';
 
 /**
  * The service's own log: one line per event on stderr, the one place every module writes through.

@@ -3,7 +3,7 @@ import { ActorSystem, ask, startChild, supervisor, systemClock, type ActorRef, t
 import { deliveryActor, type DeliveryMsg } from './alerts/delivery-actor.js';
 import { LateRef } from './alerts/late-ref.js';
 import { notifierActor, type NotifierMsg } from './alerts/notifier-actor.js';
-import type { IngestSink } from './buffer-protocol.js';
+import type { IngestSink } from './model/ingest-protocol.js';
 import { bufferActor, type BufferMsg } from './buffer-actor.js';
 import type { Config } from './config.js';
 import { containerActor } from './container-actor.js';

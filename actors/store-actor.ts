@@ -1,8 +1,9 @@
 import { PermanentFailure, backoffDelay, DEFAULT_BACKOFF, unhandled, type ActorContext, type ActorFactory, type ActorRef } from '../runtime/index.js';
-import { acknowledge, type AppendAck, type AroundQuery, type CollectCursor, type CursorQuery, type FilterError, type IngestMsg, type LogQuery, type QueryReply } from './buffer-protocol.js';
+import { type AroundQuery, type FilterError, type LogQuery, type QueryReply } from './model/query-protocol.js';
+import { acknowledge, type AppendAck, type CollectCursor, type CursorQuery, type IngestMsg } from './model/ingest-protocol.js';
 import { compileFilter, isFilterError } from './buffer/log-filter.js';
 import { cursorAfter, decodeCursor, encodeCursor } from './buffer/query-cursor.js';
-import type { LogEntry } from './parse/log-entry.js';
+import type { LogEntry } from './model/log-entry.js';
 import { serviceLog } from './service-log.js';
 import { BUDGET_DEFAULTS } from './service/budgets.js';
 import { StoreClient, StoreError } from './store/store-client.js';

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { AroundReply } from '../actors/buffer-protocol.js';
+import type { AroundReply } from '../actors/model/query-protocol.js';
 import type { HttpContext } from './context.js';
 import type { LogsMsg } from './deps.js';
 import { entryJson, type EntryJson } from './entry-json.js';

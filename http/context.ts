@@ -1,6 +1,6 @@
 import { ask, systemClock, type ActorRef, type Clock } from '../runtime/index.js';
 import { serviceLog } from '../actors/service-log.js';
-import { Level } from '../actors/parse/log-entry.js';
+import { Level } from '../actors/model/log-entry.js';
 import { HTTP_DEFAULTS, type HttpConfig } from './config.js';
 import type { HttpDeps } from './deps.js';
 import { LiveRegistry } from './live-registry.js';

@@ -1,6 +1,6 @@
 import type { ActorRef, Clock, SystemStats } from '../runtime/index.js';
 import type { BufferMsg } from '../actors/buffer-actor.js';
-import type { AroundQuery, LogQuery, QueryReply } from '../actors/buffer-protocol.js';
+import type { AroundQuery, LogQuery, QueryReply } from '../actors/model/query-protocol.js';
 import type { StoreHealth, StoreMsg } from '../actors/store-actor.js';
 import type { ErrorAlertMsg } from '../actors/error-alert-actor.js';
 import type { DiscoveryMsg, DiscoveryStatus } from '../actors/discovery-actor.js';

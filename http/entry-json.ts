@@ -1,4 +1,4 @@
-import type { LogEntry } from '../actors/parse/log-entry.js';
+import type { LogEntry } from '../actors/model/log-entry.js';
 import { entryJson } from '../actors/buffer/entry-json.js';
 
 export { entryJson, millisIso, type EntryJson } from '../actors/buffer/entry-json.js';

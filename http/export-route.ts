@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { LogQuery, QueryReply } from '../actors/buffer-protocol.js';
-import type { LogEntry } from '../actors/parse/log-entry.js';
+import type { LogQuery, QueryReply } from '../actors/model/query-protocol.js';
+import type { LogEntry } from '../actors/model/log-entry.js';
 import type { HttpContext } from './context.js';
 import type { LogsMsg } from './deps.js';
 import { entryJson } from './entry-json.js';

@@ -1,4 +1,4 @@
-import type { BufferStats } from '../actors/buffer-protocol.js';
+import type { BufferStats } from '../actors/model/query-protocol.js';
 import type { DiscoveryStatus, RuntimeStats, StoreHealth } from './deps.js';
 import type { AlertsStatus } from '../actors/alerts/notifier-actor.js';
 import type { DestinationStatus } from '../actors/alerts/delivery-actor.js';

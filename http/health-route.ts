@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { BufferStats } from '../actors/buffer-protocol.js';
+import type { BufferStats } from '../actors/model/query-protocol.js';
 import type { HttpContext } from './context.js';
 import type { BufferMsg, DiscoveryMsg, DiscoveryStatus, StoreHealth, StoreMsg } from './deps.js';
 import { toHttpError } from './error-response.js';

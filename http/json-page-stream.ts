@@ -8,7 +8,7 @@
  * `stallMs` has its response destroyed, so that a stalled client cannot hold a query slot for ever.
  */
 import type { ServerResponse } from 'node:http';
-import type { LogEntry } from '../actors/parse/log-entry.js';
+import type { LogEntry } from '../actors/model/log-entry.js';
 import type { Clock } from '../runtime/index.js';
 import { entryJson } from './entry-json.js';
 

@@ -1,5 +1,5 @@
-import type { FilterError, LiveEvent } from '../actors/buffer-protocol.js';
-import type { LogEntry } from '../actors/parse/log-entry.js';
+import type { FilterError, LiveEvent } from '../actors/model/query-protocol.js';
+import type { LogEntry } from '../actors/model/log-entry.js';
 import type { ActorRef, Clock, TimerHandle } from '../runtime/index.js';
 import { STALL_DROP_FACTOR } from './config.js';
 import { encodeBatch, encodeEntry, frameJson, type LiveFormat } from './live-format.js';

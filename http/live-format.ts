@@ -4,7 +4,7 @@
  * batch array to every subscriber of a filter group, so a fan-out to many clients serialises and
  * frames each entry once, not once per client.
  */
-import type { LogEntry } from '../actors/parse/log-entry.js';
+import type { LogEntry } from '../actors/model/log-entry.js';
 import { entryText } from './entry-json.js';
 import { entryFrame, textFrame } from './ws-frame.js';
 

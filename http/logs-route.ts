@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { LogQuery, QueryReply } from '../actors/buffer-protocol.js';
+import type { LogQuery, QueryReply } from '../actors/model/query-protocol.js';
 import type { HttpContext } from './context.js';
 import type { DiscoveryMsg, DiscoveryStatus, LogsQueryMsg } from './deps.js';
 import type { EntryJson } from './entry-json.js';
@@ -8,7 +8,7 @@ import { JsonPageWriter } from './json-page-stream.js';
 import { cursorAfter } from '../actors/buffer/query-cursor.js';
 import { PAGE_ENVELOPE_BYTES } from '../actors/buffer/entry-json.js';
 import { BUDGET_DEFAULTS } from '../actors/service/budgets.js';
-import type { LogEntry } from '../actors/parse/log-entry.js';
+import type { LogEntry } from '../actors/model/log-entry.js';
 import { parseLogQuery } from './params.js';
 
 /** Body of `GET /logs`. */

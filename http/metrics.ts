@@ -8,9 +8,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import client, { type Counter, type Gauge, type Histogram } from 'prom-client';
-import type { BufferStats } from '../actors/buffer-protocol.js';
+import type { BufferStats } from '../actors/model/query-protocol.js';
 import type { IngestCounts, IngestMetricsMsg } from '../actors/ingest-metrics-actor.js';
-import { LEVELS } from '../actors/parse/log-entry.js';
+import { LEVELS } from '../actors/model/log-entry.js';
 import type { ActorRef, SystemEmitter } from '../runtime/index.js';
 import type { HttpContext } from './context.js';
 import type { BufferMsg, DiscoveryMsg, DiscoveryStatus } from './deps.js';

@@ -1,7 +1,7 @@
-import type { LogFilter, LogQuery } from '../actors/buffer-protocol.js';
+import type { LogFilter, LogQuery } from '../actors/model/query-protocol.js';
 import { compileSafeRegex } from '../actors/buffer/safe-regex.js';
 import { normalizeLevel } from '../actors/parse/level.js';
-import type { Level } from '../actors/parse/log-entry.js';
+import type { Level } from '../actors/model/log-entry.js';
 import { ParamError } from './http-error.js';
 import { parseTimeParam } from './time-param.js';
 

@@ -1,6 +1,6 @@
 import type { Middleware } from 'polka';
 import { serviceLog } from '../actors/service-log.js';
-import { Level } from '../actors/parse/log-entry.js';
+import { Level } from '../actors/model/log-entry.js';
 import type { HttpContext } from './context.js';
 import { STREAM_PATH } from './ws-upgrade.js';
 

@@ -1,4 +1,4 @@
-import type { LogEntry } from '../actors/parse/log-entry.js';
+import type { LogEntry } from '../actors/model/log-entry.js';
 
 /** An unmasked, final WebSocket text frame (RFC 6455 §5.2) around `payload`, as a server sends it. */
 export function textFrame(payload: Buffer): Buffer {

@@ -10,7 +10,7 @@
  * rates, known exception groups), so that medians and "never seen before" are right after a restart.
  */
 import { fingerprintId, groupKey } from '../errors/fingerprint.js';
-import { Level, LEVELS, type LogEntry } from '../parse/log-entry.js';
+import { Level, LEVELS, type LogEntry } from '../model/log-entry.js';
 import { BUILTIN_RULES, isoOf, truncate, type AlertNotification, type BuiltinRule, type LifecycleEvent, type Severity } from './alert-model.js';
 import type { AlertSettings } from './alert-settings.js';
 import { CooldownGrouper, type GrouperSnapshot } from './cooldown-grouper.js';

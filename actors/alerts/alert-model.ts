@@ -3,7 +3,7 @@
  * wire format. The rules (alert-engine.ts) make them; the notifier persists them; each destination
  * formats them (destinations/). Times are epoch ms here and RFC 3339 on the wire.
  */
-import type { LevelName } from '../parse/log-entry.js';
+import type { LevelName } from '../model/log-entry.js';
 
 export type Severity = 'critical' | 'error' | 'warning' | 'info';
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
 import { compileSafeRegex } from '../buffer/safe-regex.js';
-import { LEVELS, type Level } from '../parse/log-entry.js';
+import { LEVELS, type Level } from '../model/log-entry.js';
 import { ConfigFileError, registerConfigSection } from '../service/config-file.js';
 import { BUILTIN_RULES, type BuiltinRule, type Severity } from './alert-model.js';
 

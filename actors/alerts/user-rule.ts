@@ -4,7 +4,7 @@
  * match within its window (each firing starts the count afresh). Pure; times passed in.
  */
 import { compileSafeRegex, type SafeRegex } from '../buffer/safe-regex.js';
-import type { LogEntry } from '../parse/log-entry.js';
+import type { LogEntry } from '../model/log-entry.js';
 import type { UserRuleSettings } from './alert-settings.js';
 
 const globRe = (g: string): RegExp => new RegExp('^' + g.replace(/^\//, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');

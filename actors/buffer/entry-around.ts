@@ -3,7 +3,7 @@
  * entry found by its store sequence number, then its container's lines just before and after it,
  * by the same k-way merge as pages, so that the order is exactly that of `/logs`.
  */
-import type { AroundResult } from '../buffer-protocol.js';
+import type { AroundResult } from '../model/query-protocol.js';
 import { findEntries } from './entry-query.js';
 import type { EntryStore } from './entry-store.js';
 import { compileFilter, isFilterError } from './log-filter.js';

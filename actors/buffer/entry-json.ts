@@ -3,7 +3,7 @@
  * pages (the buffer, the store's worker), which cut a page at its byte cap by the exact size of the
  * JSON the HTTP layer will write for it.
  */
-import { LEVELS, type LevelName, type LogEntry, type StreamName } from '../parse/log-entry.js';
+import { LEVELS, type LevelName, type LogEntry, type StreamName } from '../model/log-entry.js';
 
 /** A log entry as the API writes it, in REST pages and live streams alike. */
 export interface EntryJson {

@@ -1,4 +1,4 @@
-import type { Level, LogEntry } from '../parse/log-entry.js';
+import type { Level, LogEntry } from '../model/log-entry.js';
 import { joinIso, splitIso } from './iso-nanos.js';
 import type { EntrySource } from './log-filter.js';
 import { IndexedHeap } from './indexed-heap.js';

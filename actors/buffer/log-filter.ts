@@ -1,5 +1,5 @@
-import type { FilterError, LogFilter } from '../buffer-protocol.js';
-import type { LogEntry, StreamName } from '../parse/log-entry.js';
+import type { FilterError, LogFilter } from '../model/query-protocol.js';
+import type { LogEntry, StreamName } from '../model/log-entry.js';
 import { compileSafeRegex, escapeRegExp, type SafeRegex } from './safe-regex.js';
 
 /** Where an entry comes from: the part of a filter decided once per container. */

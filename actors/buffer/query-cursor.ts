@@ -1,4 +1,4 @@
-import type { LogEntry } from '../parse/log-entry.js';
+import type { LogEntry } from '../model/log-entry.js';
 import { splitIso } from './iso-nanos.js';
 
 /** Position of an entry in query order: Docker time (ms + sub-ms nanos), then arrival sequence. */

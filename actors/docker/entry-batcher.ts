@@ -1,8 +1,8 @@
 import type { ActorRef } from '../../runtime/index.js';
-import type { AppendAck, CollectCursor, IngestSink } from '../buffer-protocol.js';
-import type { ContainerInfo } from '../container-info.js';
+import type { AppendAck, CollectCursor, IngestSink } from '../model/ingest-protocol.js';
+import type { ContainerInfo } from '../model/container-info.js';
 import { emptyParseCounts, type ParseCounts, type PipelineOutput } from '../parse/index.js';
-import type { LogEntry } from '../parse/log-entry.js';
+import type { LogEntry } from '../model/log-entry.js';
 import { BUDGET_DEFAULTS } from '../service/budgets.js';
 import { dockerTsToMs } from './docker-timestamp.js';
 import { containerFields } from '../follower-log.js';

@@ -1,4 +1,4 @@
-import type { StreamName } from '../parse/log-entry.js';
+import type { StreamName } from '../model/log-entry.js';
 import { DOCKER_TS_LENGTH, hasDockerTsPrefix } from './docker-timestamp.js';
 import { FrameDecoder, STDERR, STDOUT, SYSTEM_ERR } from './frame-decoder.js';
 

@@ -1,4 +1,4 @@
-import type { StreamName } from '../parse/log-entry.js';
+import type { StreamName } from '../model/log-entry.js';
 
 /**
  * Why: Docker 20.10's json-file follow re-sends a stretch of messages after every rotation (its

@@ -1,4 +1,4 @@
-import type { StreamName } from '../parse/log-entry.js';
+import type { StreamName } from '../model/log-entry.js';
 import { dockerTsToSince } from './docker-timestamp.js';
 
 /** How far one stream has been read: its last Docker timestamp and how many messages carried it. */

@@ -1,5 +1,5 @@
 import type { ErrorSummary } from '../error-summary.js';
-import { Level, type LogEntry } from '../parse/log-entry.js';
+import { Level, type LogEntry } from '../model/log-entry.js';
 import { BucketSeries } from './bucket-series.js';
 import { fingerprintId, groupKey } from './fingerprint.js';
 

@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../config.js';
 import { ConfigFileError, registerConfigSection } from '../service/config-file.js';
-import { LEVELS, type Level } from '../parse/log-entry.js';
+import { LEVELS, type Level } from '../model/log-entry.js';
 import type { TlsOptions } from '../delivery/http-send.js';
 
 export const SINK_KINDS = ['webhook', 'syslog', 'loki', 'elasticsearch', 'otlp'] as const;

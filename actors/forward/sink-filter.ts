@@ -1,5 +1,5 @@
 /** Whether an entry goes to a sink: service and container-name globs, a minimum level, container labels. */
-import type { LogEntry } from '../parse/log-entry.js';
+import type { LogEntry } from '../model/log-entry.js';
 import type { SinkFilter } from './sink-config.js';
 
 /** A container's labels by id (undefined when unknown, e.g. the container is gone). */

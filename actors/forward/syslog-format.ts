@@ -5,7 +5,7 @@
  * structured data the container name and the stream. A message over the transport's limit is cut at
  * a character boundary (UDP 2048 octets, TCP and TLS 8192: rsyslog's default maxMessageSize).
  */
-import type { LogEntry } from '../parse/log-entry.js';
+import type { LogEntry } from '../model/log-entry.js';
 import { entryIso } from './wire-time.js';
 
 /** Syslog severity of TRACE … CRITICAL: debug, debug, info, warning, err, crit. */

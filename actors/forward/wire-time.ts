@@ -1,6 +1,6 @@
 /** Time conversions the sinks' wire formats share: Docker's RFC 3339 nanosecond time as epoch nanoseconds (a string: 64-bit). */
 import { splitIso } from '../buffer/iso-nanos.js';
-import type { LogEntry } from '../parse/log-entry.js';
+import type { LogEntry } from '../model/log-entry.js';
 
 /** The entry's Docker time as a decimal string of nanoseconds since the epoch. */
 export function dockerNanos(e: LogEntry): string {

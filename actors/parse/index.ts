@@ -1,4 +1,4 @@
-export * from './log-entry.js';
+export * from '../model/log-entry.js';
 export { normalizeLevel, levelFromNumber, maxLevel } from './level.js';
 export { parseLeadingTimestamp, normalizeTimeValue, epochToIso, formatIso, type LeadingTimestamp } from './timestamp.js';
 export { stripAnsi } from './ansi.js';

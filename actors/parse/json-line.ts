@@ -1,4 +1,4 @@
-import { Level, type ParsedLine } from './log-entry.js';
+import { Level, type ParsedLine } from '../model/log-entry.js';
 import { normalizeLevel } from './level.js';
 import { normalizeTimeValue } from './timestamp.js';
 

@@ -1,4 +1,4 @@
-import { Level } from './log-entry.js';
+import { Level } from '../model/log-entry.js';
 
 /** Level names as written by the common logging libraries, lower-case. */
 const NAMES = new Map<string, Level>([

@@ -1,4 +1,4 @@
-import { Level, type ParsedLine } from './log-entry.js';
+import { Level, type ParsedLine } from '../model/log-entry.js';
 import { parseJsonLine } from './json-line.js';
 import { parseLogfmt, startsWithLogfmtKey } from './logfmt-line.js';
 import { parsePlainLine } from './plain-line.js';

@@ -1,4 +1,4 @@
-import { Level, type ParsedLine, type StreamName } from './log-entry.js';
+import { Level, type ParsedLine, type StreamName } from '../model/log-entry.js';
 import { DEFAULT_RULE, type CompiledRule } from './compiled-rule.js';
 import { MultilineJoiner, type JoinedLine } from './multiline.js';
 import type { ParseOutcome } from './parse-line.js';

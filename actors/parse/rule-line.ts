@@ -6,7 +6,7 @@
 import type { CompiledRule } from './compiled-rule.js';
 import { parseJsonLine } from './json-line.js';
 import { normalizeLevel } from './level.js';
-import { Level, type ParsedLine } from './log-entry.js';
+import { Level, type ParsedLine } from '../model/log-entry.js';
 import { parseLogfmt } from './logfmt-line.js';
 import { lastDetectedFormat, parseLineHead, type ParseOutcome } from './parse-line.js';
 import { parsePlainLine } from './plain-line.js';

@@ -1,4 +1,4 @@
-import { Level } from './log-entry.js';
+import { Level } from '../model/log-entry.js';
 import type { LocalZone } from './time-zone.js';
 
 /** A timestamp found at (or, for access logs, near) the start of a plain-text line. */

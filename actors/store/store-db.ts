@@ -9,11 +9,11 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CollectCursor } from '../buffer-protocol.js';
+import type { CollectCursor } from '../model/ingest-protocol.js';
 import { entryJsonBytes, PAGE_ENVELOPE_BYTES } from '../buffer/entry-json.js';
 import { splitIso } from '../buffer/iso-nanos.js';
 import { compileFilter, isFilterError, type EntrySource } from '../buffer/log-filter.js';
-import type { Level } from '../parse/log-entry.js';
+import type { Level } from '../model/log-entry.js';
 import { AlertTables } from './alert-tables.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import type { ForwardCursor, ReadAfterResult, RetentionResult, StoredAround, StoredEntry, StoreOpenResult, StoreQuery, StoreQueryResult, StoreStats } from './store-protocol.js';

@@ -2,8 +2,9 @@
  * What crosses between the StoreActor (main thread) and the store's worker thread: plain,
  * structured-clone-safe data only. Each request carries an id; the worker answers it once.
  */
-import type { CollectCursor, LogFilter } from '../buffer-protocol.js';
-import type { LogEntry } from '../parse/log-entry.js';
+import type { LogFilter } from '../model/query-protocol.js';
+import type { CollectCursor } from '../model/ingest-protocol.js';
+import type { LogEntry } from '../model/log-entry.js';
 import type { AlertStoreRequest } from './alert-tables.js';
 
 /** A stored entry: a LogEntry with its sequence number. */

@@ -1,8 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bufferActor, type BufferMsg } from '../../actors/buffer-actor.js';
-import type { AppendAck, BufferStats, LiveEvent, LogQuery, QueryReply, QueryResult } from '../../actors/buffer-protocol.js';
-import { Level, type LogEntry } from '../../actors/parse/log-entry.js';
+import type { BufferStats, LiveEvent, LogQuery, QueryReply, QueryResult } from '../../actors/model/query-protocol.js';
+import type { AppendAck } from '../../actors/model/ingest-protocol.js';
+import { Level, type LogEntry } from '../../actors/model/log-entry.js';
 import { ActorSystem, ask, ManualClock, type ActorRef } from '../../runtime/index.js';
 import { makeEntry, T0 } from '../support/entries.js';
 import { flush } from '../support/flush.js';

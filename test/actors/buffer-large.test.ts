@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bufferActor, type BufferMsg } from '../../actors/buffer-actor.js';
-import type { BufferStats, LogQuery, QueryReply, QueryResult } from '../../actors/buffer-protocol.js';
-import { Level, type LogEntry } from '../../actors/parse/log-entry.js';
+import type { BufferStats, LogQuery, QueryReply, QueryResult } from '../../actors/model/query-protocol.js';
+import { Level, type LogEntry } from '../../actors/model/log-entry.js';
 import { ActorSystem, ask, ManualClock } from '../../runtime/index.js';
 import { makeEntry, T0 } from '../support/entries.js';
 

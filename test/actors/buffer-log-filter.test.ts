@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { FilterError, LogFilter } from '../../actors/buffer-protocol.js';
+import type { FilterError, LogFilter } from '../../actors/model/query-protocol.js';
 import { compileFilter, isFilterError, type CompiledFilter } from '../../actors/buffer/log-filter.js';
 import { decodeCursor, encodeCursor } from '../../actors/buffer/query-cursor.js';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 import { makeEntry } from '../support/entries.js';
 
 const test = suite('buffer-log-filter');

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError, loadConfig } from '../../actors/config.js';
-import { containerInfo, isCollected } from '../../actors/container-info.js';
+import { containerInfo, isCollected } from '../../actors/model/container-info.js';
 
 const test = suite('config');
 

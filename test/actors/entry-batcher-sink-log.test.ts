@@ -1,8 +1,8 @@
 /** A sink that refuses a batch is logged once (ERROR), and once more (INFO) when it takes batches again. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { IngestMsg } from '../../actors/buffer-protocol.js';
-import { containerInfo } from '../../actors/container-info.js';
+import type { IngestMsg } from '../../actors/model/ingest-protocol.js';
+import { containerInfo } from '../../actors/model/container-info.js';
 import { EntryBatcher } from '../../actors/docker/entry-batcher.js';
 import { configureServiceLog } from '../../actors/service-log.js';
 import type { ActorRef } from '../../runtime/index.js';

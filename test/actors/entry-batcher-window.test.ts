@@ -4,8 +4,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { IngestMsg } from '../../actors/buffer-protocol.js';
-import { containerInfo } from '../../actors/container-info.js';
+import type { IngestMsg } from '../../actors/model/ingest-protocol.js';
+import { containerInfo } from '../../actors/model/container-info.js';
 import { EntryBatcher } from '../../actors/docker/entry-batcher.js';
 import type { ActorRef } from '../../runtime/index.js';
 import { containerIdFor } from '../support/entries.js';

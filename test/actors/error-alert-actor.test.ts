@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { AppendAck } from '../../actors/buffer-protocol.js';
+import type { AppendAck } from '../../actors/model/ingest-protocol.js';
 import { errorAlertActor, type ErrorAlertMsg } from '../../actors/error-alert-actor.js';
 import type { ErrorSummary } from '../../actors/error-summary.js';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 import { ActorSystem, ask, ManualClock } from '../../runtime/index.js';
 import { makeEntry, T0 } from '../support/entries.js';
 import { flush } from '../support/flush.js';

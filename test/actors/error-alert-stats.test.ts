@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BucketSeries } from '../../actors/errors/bucket-series.js';
 import { ErrorStats, MAX_SAMPLE } from '../../actors/errors/error-stats.js';
-import { Level, type LogEntry } from '../../actors/parse/log-entry.js';
+import { Level, type LogEntry } from '../../actors/model/log-entry.js';
 import { makeEntry, T0 } from '../support/entries.js';
 
 const test = suite('error-alert-stats');

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RepeatFilter } from '../../actors/docker/repeat-filter.js';
 import { ResumeCursor } from '../../actors/docker/resume-cursor.js';
-import type { StreamName } from '../../actors/parse/log-entry.js';
+import type { StreamName } from '../../actors/model/log-entry.js';
 
 const test = suite('repeat filter');
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 import { entryJsonBytes, PAGE_ENVELOPE_BYTES } from '../../actors/buffer/entry-json.js';
 import { DB_FILE, StoreDb, StoreVersionError } from '../../actors/store/store-db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../actors/store/schema.js';

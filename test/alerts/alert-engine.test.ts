@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { AlertEngine } from '../../actors/alerts/alert-engine.js';
 import type { AlertNotification, LifecycleEvent } from '../../actors/alerts/alert-model.js';
 import { alertSettings, type AlertSettings } from '../../actors/alerts/alert-settings.js';
-import { Level, type LogEntry } from '../../actors/parse/log-entry.js';
+import { Level, type LogEntry } from '../../actors/model/log-entry.js';
 import { containerIdFor, makeEntry } from '../support/entries.js';
 
 const test = suite('alert-engine');

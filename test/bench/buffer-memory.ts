@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { EntryStore } from '../../actors/buffer/entry-store.js';
-import { Level, type LogEntry } from '../../actors/parse/log-entry.js';
+import { Level, type LogEntry } from '../../actors/model/log-entry.js';
 import { rng } from '../support/rng.js';
 
 export interface BufferMemoryResult {

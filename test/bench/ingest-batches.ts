@@ -5,7 +5,7 @@
  */
 import { ensureEngine } from '../rig/docker-rig.js';
 import { ask, type ActorRef } from '../../runtime/index.js';
-import type { BufferStats } from '../../actors/buffer-protocol.js';
+import type { BufferStats } from '../../actors/model/query-protocol.js';
 import type { BufferMsg } from '../../actors/buffer-actor.js';
 import { startService } from '../../actors/service.js';
 import { BenchDocker } from './bench-docker.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createLinePipeline } from '../../actors/parse/pipeline.js';
-import type { StreamName } from '../../actors/parse/log-entry.js';
+import type { StreamName } from '../../actors/model/log-entry.js';
 import { rng } from '../support/rng.js';
 
 export interface ParseBenchResult {

@@ -4,7 +4,7 @@
  * time, a fifth with structured fields. Docker times are spread over the last `spanMs` up to `endMs`.
  */
 import { createHash } from 'node:crypto';
-import { Level, type LogEntry } from '../../actors/parse/log-entry.js';
+import { Level, type LogEntry } from '../../actors/model/log-entry.js';
 import { rng } from '../support/rng.js';
 
 const SERVICES = [

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { ask } from '../../runtime/index.js';
-import type { BufferStats } from '../../actors/buffer-protocol.js';
+import type { BufferStats } from '../../actors/model/query-protocol.js';
 import { startService } from '../../actors/service.js';
 import { createServer } from '../../http/index.js';
 import { log, round, size, summary, type BenchRow } from './bench-util.js';

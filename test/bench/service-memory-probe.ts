@@ -7,7 +7,7 @@
 import v8 from 'node:v8';
 import { loadConfig } from '../../actors/config.js';
 import { startService } from '../../actors/service.js';
-import type { BufferStats } from '../../actors/buffer-protocol.js';
+import type { BufferStats } from '../../actors/model/query-protocol.js';
 import { createServer } from '../../http/index.js';
 import { ask } from '../../runtime/index.js';
 

@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ask } from '../../runtime/index.js';
 import type { BufferMsg } from '../../actors/buffer-actor.js';
-import type { BufferStats } from '../../actors/buffer-protocol.js';
+import type { BufferStats } from '../../actors/model/query-protocol.js';
 import { removeTestContainers, requireEngine, runContainer, waitFor } from '../rig/rig-client.js';
 import { dockerTimeline, uniquePrefix, waitExited } from '../support/collect-helpers.js';
 import { CountingSink } from '../support/counting-sink.js';

@@ -9,7 +9,7 @@ import { ConfigFileError, parseConfigFile } from '../../actors/service/config-fi
 import { parseRulesFromFile } from '../../actors/parse/parse-config.js';
 import * as assert from 'uvu/assert';
 import { createServer, type HttpServer } from '../../http/index.js';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 import { removeTestContainers, requireEngine, runContainer, waitFor } from '../rig/rig-client.js';
 import { uniquePrefix, waitForCount } from '../support/collect-helpers.js';
 import { request } from '../support/http-client.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError } from '../../actors/config.js';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 import { loadForwardingConfig } from '../../actors/forward/sink-config.js';
 import { matchesSink } from '../../actors/forward/sink-filter.js';
 import { ConfigFileError, parseConfigFile } from '../../actors/service/config-file.js';

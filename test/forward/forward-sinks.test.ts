@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Level, type LogEntry } from '../../actors/parse/log-entry.js';
+import { Level, type LogEntry } from '../../actors/model/log-entry.js';
 import type { SinkKind } from '../../actors/forward/sink-config.js';
 import { waitFor } from '../rig/rig-client.js';
 import { makeEntry, T0 } from '../support/entries.js';

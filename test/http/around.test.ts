@@ -1,7 +1,7 @@
 /** GET /logs/around/{seq}: the same answers from the store on disk and from the hot window (STORAGE=memory). */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 import { requestChecked } from '../support/openapi-check.js';
 import { request } from '../support/http-client.js';
 import { CONTAINERS, HOUR, makeEntry, startHarness, type Harness } from './harness.js';

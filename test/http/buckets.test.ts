@@ -1,7 +1,7 @@
 /** GET /errors/buckets: contiguous per-service series from the error statistics, on an injected clock. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 import { ManualClock } from '../../runtime/index.js';
 import { requestChecked } from '../support/openapi-check.js';
 import { makeEntry, startHarness, type Harness } from './harness.js';

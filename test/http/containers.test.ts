@@ -1,7 +1,7 @@
 /** GET /containers: the discovery's containers joined with the ingest sink's per-container counts. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 import type { ContainerStatus } from '../../actors/discovery-actor.js';
 import { ManualClock } from '../../runtime/index.js';
 import { requestChecked } from '../support/openapi-check.js';

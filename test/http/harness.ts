@@ -2,11 +2,11 @@
 import { bufferActor } from '../../actors/buffer-actor.js';
 import type { DiscoveryMsg, DiscoveryStatus } from '../../actors/discovery-actor.js';
 import { errorAlertActor } from '../../actors/error-alert-actor.js';
-import type { AppendAck } from '../../actors/buffer-protocol.js';
+import type { AppendAck } from '../../actors/model/ingest-protocol.js';
 import { storeActor, type StoreHealth, type StoreMsg } from '../../actors/store-actor.js';
 import { ingestMetricsActor, type IngestMetricsMsg } from '../../actors/ingest-metrics-actor.js';
 import { tempDataDir } from '../support/service-harness.js';
-import type { Level, LogEntry, StreamName } from '../../actors/parse/log-entry.js';
+import type { Level, LogEntry, StreamName } from '../../actors/model/log-entry.js';
 import { ActorSystem, ask, type ActorFactory, type ActorRef, type Clock } from '../../runtime/index.js';
 import { createServer, type BufferMsg, type ErrorAlertMsg, type HttpConfig, type HttpServer, type LogsMsg } from '../../http/index.js';
 

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LogEntry } from '../../actors/parse/log-entry.js';
+import type { LogEntry } from '../../actors/model/log-entry.js';
 import { ManualClock } from '../../runtime/index.js';
 import { LiveClient, type EndReason, type LiveTransport } from '../../http/live-client.js';
 import { LiveRegistry } from '../../http/live-registry.js';

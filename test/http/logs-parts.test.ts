@@ -5,8 +5,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LogQuery } from '../../actors/buffer-protocol.js';
-import { Level, type LogEntry } from '../../actors/parse/log-entry.js';
+import type { LogQuery } from '../../actors/model/query-protocol.js';
+import { Level, type LogEntry } from '../../actors/model/log-entry.js';
 import type { ActorFactory, ActorRef } from '../../runtime/index.js';
 import { SUB_PAGE_BYTES, type LogsMsg } from '../../http/index.js';
 import { checkResponse } from '../support/openapi-check.js';

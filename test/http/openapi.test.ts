@@ -5,7 +5,7 @@ import { OPENAPI } from '../../http/openapi.js';
 import { checkResponse, compileAllSchemas } from '../support/openapi-check.js';
 import { openLineStream, parseRaw, rawExchange, request, waitFor } from '../support/http-client.js';
 import { makeEntry, seedEntries, silent, startHarness, type Harness } from './harness.js';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 
 const test = suite('http openapi');
 

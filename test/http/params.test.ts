@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 import { ParamError } from '../../http/http-error.js';
 import { parseFilter, parseLiveParams, parseLogQuery, parseWindow } from '../../http/params.js';
 

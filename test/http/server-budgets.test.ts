@@ -2,8 +2,8 @@
 import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BufferStats } from '../../actors/buffer-protocol.js';
-import type { LogEntry } from '../../actors/parse/log-entry.js';
+import type { BufferStats } from '../../actors/model/query-protocol.js';
+import type { LogEntry } from '../../actors/model/log-entry.js';
 import type { BufferMsg } from '../../http/index.js';
 import { ask } from '../../runtime/index.js';
 import { openLineStream, openWs, parseRaw, rawExchange, request, stalledLiveClient, waitFor, type LineStream, type WsClient } from '../support/http-client.js';

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LogEntry } from '../../actors/parse/log-entry.js';
+import type { LogEntry } from '../../actors/model/log-entry.js';
 import type { LiveClientStats } from '../../http/index.js';
 import { openWs, request, stalledLiveClient, waitFor } from '../support/http-client.js';
 import { makeEntry, startHarness, type Harness } from './harness.js';

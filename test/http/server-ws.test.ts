@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BufferStats } from '../../actors/buffer-protocol.js';
+import type { BufferStats } from '../../actors/model/query-protocol.js';
 import { ask } from '../../runtime/index.js';
 import type { BufferMsg } from '../../http/index.js';
 import { openWs, waitFor } from '../support/http-client.js';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { normalizeLevel, levelFromNumber } from '../../actors/parse/level.js';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 
 test('level names in any case', () => {
   const cases: Array<[string, Level]> = [

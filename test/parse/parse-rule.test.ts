@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { compileRule } from '../../actors/parse/compiled-rule.js';
 import { ruleFor, ruleFromLabels } from '../../actors/parse/parse-rule.js';
 import { createLinePipeline, type PipelineOutput } from '../../actors/parse/pipeline.js';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 
 const pipe = (labels: Record<string, string>) => createLinePipeline({ rule: compileRule(ruleFromLabels(labels)), quietMs: 100 });
 const feed = (labels: Record<string, string>, lines: string[]): PipelineOutput[] => {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLinePipeline, type PipelineOutput } from '../../actors/parse/pipeline.js';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 
 const R = '[REDACTED]';
 

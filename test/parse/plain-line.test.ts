@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseLine } from '../../actors/parse/parse-line.js';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 
 const now = Date.UTC(2025, 9, 26, 12, 0, 0);
 const parse = (s: string) => parseLine(s, { now });

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseLeadingTimestamp, normalizeTimeValue, epochToIso, formatIso } from '../../actors/parse/timestamp.js';
-import { Level } from '../../actors/parse/log-entry.js';
+import { Level } from '../../actors/model/log-entry.js';
 
 const NOW = Date.UTC(2025, 9, 26, 12, 0, 0); // 2025-10-26T12:00:00Z
 

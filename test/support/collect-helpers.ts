@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as assert from 'uvu/assert';
-import type { LogEntry } from '../../actors/parse/log-entry.js';
+import type { LogEntry } from '../../actors/model/log-entry.js';
 import { dockerLogs, rigDocker, waitFor } from '../rig/rig-client.js';
 
 /** A name prefix unique to one test, so that its service collects only its own containers. */

@@ -1,5 +1,5 @@
 import type { ActorRef } from '../../runtime/index.js';
-import { acknowledge, type IngestMsg, type IngestSink } from '../../actors/buffer-protocol.js';
+import { acknowledge, type IngestMsg, type IngestSink } from '../../actors/model/ingest-protocol.js';
 
 /**
  * A sink for tests that keeps every line it is given, per container, as `[dockerTs, stream, message]`:

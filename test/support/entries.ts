@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Level, type LogEntry } from '../../actors/parse/log-entry.js';
+import { Level, type LogEntry } from '../../actors/model/log-entry.js';
 
 /** 2025-10-25T14:30:00.000Z: the default Docker time of test entries. */
 export const T0 = Date.UTC(2025, 9, 25, 14, 30, 0);

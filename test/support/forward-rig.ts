@@ -8,7 +8,7 @@ import { forwarderActor, type ForwarderMsg, type ForwardStatus } from '../../act
 import { SINK_FACTORIES } from '../../actors/forward/forwarding.js';
 import type { SinkConfig, SinkKind } from '../../actors/forward/sink-config.js';
 import { storeActor, type StoreMsg } from '../../actors/store-actor.js';
-import type { LogEntry } from '../../actors/parse/log-entry.js';
+import type { LogEntry } from '../../actors/model/log-entry.js';
 import { waitFor } from '../rig/rig-client.js';
 
 export function sinkConfig(kind: SinkKind, url: string, over: Partial<SinkConfig> = {}): SinkConfig {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ask } from '../../runtime/index.js';
-import type { LogQuery, QueryReply } from '../../actors/buffer-protocol.js';
+import type { LogQuery, QueryReply } from '../../actors/model/query-protocol.js';
 import type { DiscoveryStatus } from '../../actors/discovery-actor.js';
-import type { LogEntry } from '../../actors/parse/log-entry.js';
+import type { LogEntry } from '../../actors/model/log-entry.js';
 import { startService, type Service, type ServiceConfig, type ServiceOptions } from '../../actors/service.js';
 import { setServiceLogLevel } from '../../actors/service-log.js';
 

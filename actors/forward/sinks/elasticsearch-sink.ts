@@ -3,7 +3,7 @@
  * ECS fields. The answer is 200 even when items failed: items refused with 429 or 5xx are handed back
  * to be retried alone; any other refusal (a 400 mapping error) is dead-lettered, never retried.
  */
-import { LEVELS } from '../../parse/log-entry.js';
+import { LEVELS } from '../../model/log-entry.js';
 import { httpSend } from '../../delivery/http-send.js';
 import { joinToBuffer } from '../../delivery/text-buffer.js';
 import { DeliveryError } from '../../delivery/delivery-error.js';

@@ -3,7 +3,7 @@
  * host); the container and the stream go into structured metadata, never into labels. Timestamps are
  * nanosecond strings, sorted within each stream.
  */
-import { LEVELS } from '../../parse/log-entry.js';
+import { LEVELS } from '../../model/log-entry.js';
 import { httpSend } from '../../delivery/http-send.js';
 import { dockerNanos } from '../wire-time.js';
 import type { SinkFactory } from '../sink.js';

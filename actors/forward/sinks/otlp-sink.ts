@@ -2,7 +2,7 @@
  * OpenTelemetry: `POST /v1/logs` as OTLP/HTTP JSON. One resource per container (service.name,
  * container.id, host.name); severity from the level; 64-bit times as strings.
  */
-import { LEVELS } from '../../parse/log-entry.js';
+import { LEVELS } from '../../model/log-entry.js';
 import { httpSend } from '../../delivery/http-send.js';
 import { dockerNanos } from '../wire-time.js';
 import type { SinkFactory } from '../sink.js';
