@@ -3,9 +3,9 @@ import { type AroundQuery, type FilterError, type LogQuery, type QueryReply } fr
 import { acknowledge, type AppendAck, type CollectCursor, type CursorQuery, type IngestMsg } from './model/ingest-protocol.js';
 import { compileFilter, isFilterError } from './buffer/log-filter.js';
 import { cursorAfter, decodeCursor, encodeCursor } from './buffer/query-cursor.js';
-import type { LogEntry } from './model/log-entry.js';
 import { serviceLog } from './service-log.js';
 import { BUDGET_DEFAULTS } from './service/budgets.js';
+import { PendingWrites, type PendingBatch } from './store/pending-writes.js';
 import { StoreClient, StoreError } from './store/store-client.js';
 import { isCorruption } from './store/store-db.js';
 import { AlertMemory, type AlertStoreRequest } from './store/alert-tables.js';
@@ -47,8 +47,8 @@ export interface StoreHealth {
 }
 
 type Internal =
-  | { type: 'written'; ok: true; batches: Batch[] }
-  | { type: 'written'; ok: false; batches: Batch[]; error: StoreError }
+  | { type: 'written'; ok: true; batches: PendingBatch[] }
+  | { type: 'written'; ok: false; batches: PendingBatch[]; error: StoreError }
   | { type: 'writeDue' }
   | { type: 'retentionDue' }
   | { type: 'retentionDone'; result?: RetentionResult; error?: StoreError }
@@ -76,13 +76,6 @@ export interface StoreOptions {
 }
 
 /** A follower's batch as accepted: entries with their seqs, the cursor covering them, and its ack. */
-interface Batch {
-  entries: StoredEntry[];
-  cursor?: CollectCursor;
-  bytes: number;
-  ack?: IngestMsg;
-}
-
 const WRITE_MAX_ENTRIES = 5000;
 /** A write crosses to the worker as a structured clone: its bytes are bounded too, not only its entries. */
 const WRITE_MAX_BYTES = BUDGET_DEFAULTS.storeWriteBytes;
@@ -93,7 +86,6 @@ const REBUILD_CHUNK = 2000;
 const RETRY = { ...DEFAULT_BACKOFF, baseMs: 500, maxMs: 30_000 };
 const fail = (parameter: string, error: string): FilterError => ({ ok: false, parameter, error });
 
-const entryBytes = (e: LogEntry): number => 200 + 2 * e.message.length;
 
 /**
  * The durable store: every line a follower collects gets a sequence number here and goes to disk,
@@ -117,9 +109,7 @@ class StoreActor {
   private committedSeq = 0;
   private firstStartMs = 0;
   private readonly cursors = new Map<string, CollectCursor>();
-  private pending: Batch[] = [];
-  private pendingBytes = 0;
-  private pendingEntries = 0;
+  private readonly pending: PendingWrites;
   private writing = false;
   private failure: StoreError | undefined;
   private failures = 0;
@@ -139,7 +129,9 @@ class StoreActor {
   constructor(
     private readonly ctx: ActorContext<StoreMsg | Internal>,
     private readonly opts: StoreOptions,
-  ) {}
+  ) {
+    this.pending = new PendingWrites(opts.maxPendingBytes);
+  }
 
   async preStart(): Promise<void> {
     this.firstStartMs = this.ctx.clock.now();
@@ -205,10 +197,10 @@ class StoreActor {
     // A graceful stop writes what is still pending, then closes the database.
     if (this.client && this.opened && this.pending.length > 0 && !this.failure) {
       try {
-        const batches = this.takeBatches(Infinity);
-        await this.client.request({ op: 'write', entries: batches.flatMap((b) => b.entries), cursors: this.cursorsOf(batches) });
+        const batches = this.pending.take(Infinity);
+        await this.client.request({ op: 'write', entries: batches.flatMap((b) => b.entries), cursors: PendingWrites.cursorsOf(batches) });
       } catch (error) {
-        serviceLog(4, `store: ${this.pendingEntries} entries not written at stop: ${(error as Error).message}`);
+        serviceLog(4, `store: ${this.pending.entries} entries not written at stop: ${(error as Error).message}`);
       }
     }
     await this.reader?.close();
@@ -293,43 +285,17 @@ class StoreActor {
       acknowledge(msg);
       return;
     }
-    let bytes = 0;
-    for (const e of entries) bytes += entryBytes(e);
     // Acknowledged now while there is room in memory; past the bound, once the disk has taken the backlog.
-    const deferAck = this.pendingBytes + bytes > this.opts.maxPendingBytes;
-    this.pending.push({ entries, cursor: msg.cursor, bytes, ...(deferAck ? { ack: msg } : {}) });
-    this.pendingBytes += bytes;
-    this.pendingEntries += entries.length;
-    if (!deferAck) acknowledge(msg);
+    this.pending.push(entries, msg);
     if (!this.failure) void this.write();
-  }
-
-  private takeBatches(maxEntries: number, maxBytes = Infinity): Batch[] {
-    const out: Batch[] = [];
-    let n = 0;
-    let bytes = 0;
-    while (this.pending.length > 0 && (out.length === 0 || (n + this.pending[0]!.entries.length <= maxEntries && bytes + this.pending[0]!.bytes <= maxBytes))) {
-      const b = this.pending.shift()!;
-      n += b.entries.length;
-      bytes += b.bytes;
-      out.push(b);
-    }
-    return out;
-  }
-
-  /** The cursor of each container's last batch: what the committed entries cover. */
-  private cursorsOf(batches: Batch[]): CollectCursor[] {
-    const last = new Map<string, CollectCursor>();
-    for (const b of batches) if (b.cursor) last.set(b.cursor.containerId, b.cursor);
-    return [...last.values()];
   }
 
   private write(): void {
     if (this.writing || !this.client || !this.opened || this.pending.length === 0) return;
     this.writing = true;
-    const batches = this.takeBatches(WRITE_MAX_ENTRIES, WRITE_MAX_BYTES);
+    const batches = this.pending.take(WRITE_MAX_ENTRIES, WRITE_MAX_BYTES);
     const self = this.ctx.self;
-    this.client.request({ op: 'write', entries: batches.flatMap((b) => b.entries), cursors: this.cursorsOf(batches) }).then(
+    this.client.request({ op: 'write', entries: batches.flatMap((b) => b.entries), cursors: PendingWrites.cursorsOf(batches) }).then(
       () => self.tell({ type: 'written', ok: true, batches }),
       (error: StoreError) => self.tell({ type: 'written', ok: false, batches, error }),
     );
@@ -338,39 +304,24 @@ class StoreActor {
   private written(msg: Extract<Internal, { type: 'written' }>): void {
     this.writing = false;
     if (!msg.ok) {
-      // Back at the front, in order: written once the store is back.
-      this.pending.unshift(...msg.batches);
+      this.pending.putBack(msg.batches);
       this.setFailure(msg.error);
       if (isCorruption(msg.error.code)) return void this.reopen(true);
       this.retryLater();
       return;
     }
-    for (const b of msg.batches) {
-      this.pendingBytes -= b.bytes;
-      this.pendingEntries -= b.entries.length;
-      const last = b.entries[b.entries.length - 1];
-      if (last) this.committedSeq = last.seq;
-    }
+    this.committedSeq = Math.max(this.committedSeq, this.pending.written(msg.batches));
     this.notifyCommitted(this.committedSeq);
     if (this.failure) {
       serviceLog(2, `store: writing again after ${this.failures} failed attempt(s) (${this.failure.message})`);
       this.failure = undefined;
       this.failures = 0;
     }
-    // Deferred acks go out as soon as what is pending fits the bound again.
-    let bytes = 0;
-    for (const b of this.pending) {
-      bytes += b.bytes;
-      if (b.ack && bytes <= this.opts.maxPendingBytes) {
-        acknowledge(b.ack);
-        delete b.ack;
-      }
-    }
     this.write();
   }
 
   private setFailure(error: StoreError): void {
-    if (!this.failure) serviceLog(4, `store: ${error.message}; holding ${this.pendingEntries} entries in memory and retrying`);
+    if (!this.failure) serviceLog(4, `store: ${error.message}; holding ${this.pending.entries} entries in memory and retrying`);
     this.failure = error;
     this.failures++;
   }
@@ -579,8 +530,8 @@ class StoreActor {
     const h: StoreHealth = {
       mode: this.opts.mode,
       state: this.failure ? 'failing' : 'ok',
-      pending: this.pendingEntries,
-      pendingBytes: this.pendingBytes,
+      pending: this.pending.entries,
+      pendingBytes: this.pending.bytes,
       lastSeq: this.nextSeq - 1,
       committedSeq: this.committedSeq,
       firstStartMs: this.firstStartMs,
