@@ -48,6 +48,8 @@ interface Run {
 /** Per stream: the keys of the last `capacity` accepted messages, oldest overwritten first. */
 class Memory {
   private readonly ring: string[];
+  /** The stamp of each key in `ring` (a key starts with it), kept apart so that no key is sliced per message. */
+  private readonly ringTs: string[];
   private readonly index = new Map<string, number>();
   private next = 0;
   /** The latest stamp of a message no longer remembered (evicted, or collected by an earlier follower). */
@@ -58,6 +60,7 @@ class Memory {
 
   constructor(private readonly capacity: number) {
     this.ring = new Array<string>(capacity);
+    this.ringTs = new Array<string>(capacity);
   }
 
   /** How many messages ago `key` was accepted, or -1 when it is not remembered. */
@@ -66,21 +69,23 @@ class Memory {
     return at === undefined ? -1 : this.next - at;
   }
 
-  add(key: string): void {
+  add(key: string, ts: string): void {
     const slot = this.next % this.capacity;
     const old = this.ring[slot];
-    if (old !== undefined && this.index.get(old) === this.next - this.capacity) this.index.delete(old);
-    if (old !== undefined && old.slice(0, 30) > this.floor) this.floor = old.slice(0, 30);
+    if (old !== undefined) {
+      if (this.index.get(old) === this.next - this.capacity) this.index.delete(old);
+      if (this.ringTs[slot]! > this.floor) this.floor = this.ringTs[slot]!;
+    }
     this.ring[slot] = key;
+    this.ringTs[slot] = ts;
     this.index.set(key, this.next++);
-    if (key.slice(0, 30) > this.newest) this.newest = key.slice(0, 30);
+    if (ts > this.newest) this.newest = ts;
   }
 
-  /** The earliest stamp remembered, or undefined when nothing is. */
   earliest(): string | undefined {
     let min: string | undefined;
-    for (const key of this.index.keys()) {
-      const ts = key.slice(0, 30);
+    for (const at of this.index.values()) {
+      const ts = this.ringTs[at % this.capacity]!;
       if (min === undefined || ts < min) min = ts;
     }
     return min;
@@ -126,14 +131,15 @@ export class RepeatFilter {
    * a line). True: it repeats one already accepted, drop it. False: it is new and now remembered.
    */
   repeated(stream: StreamName, ts: string, bytes: Uint8Array, complete: boolean): boolean {
-    const { m, key } = this.key(stream, ts, bytes, complete);
+    const m = this.memory[stream];
+    const key = this.key(m, ts, bytes, complete);
     const age = m.age(key);
     if (age > 0) {
       this.dropped++;
       if (age > this.farthest) this.farthest = age;
       return true;
     }
-    m.add(key);
+    m.add(key, ts);
     return false;
   }
 
@@ -158,17 +164,17 @@ export class RepeatFilter {
    * counted in `recovered` when older than the newest accepted (the follow stream missed it).
    */
   known(stream: StreamName, ts: string, bytes: Uint8Array, complete: boolean): boolean {
-    const { m, key } = this.key(stream, ts, bytes, complete);
+    const m = this.memory[stream];
+    const key = this.key(m, ts, bytes, complete);
     if (m.age(key) > 0 || ts <= m.floor) return true;
     if (ts < m.newest) this.recovered++;
-    m.add(key);
+    m.add(key, ts);
     return false;
   }
 
   /** The message's key: its stamp, content and occurrence in the current run (see the top of this file). */
-  private key(stream: StreamName, ts: string, bytes: Uint8Array, complete: boolean): { m: Memory; key: string } {
+  private key(m: Memory, ts: string, bytes: Uint8Array, complete: boolean): string {
     if (!this.fineClock && fineStamp(ts)) this.fineClock = true;
-    const m = this.memory[stream];
     const run = m.run;
     const content = `${complete ? '' : '+'}${bytes.length}:${hash(bytes)}`;
     const pieceAgain = !complete && run.ts === ts && run.seen.has(content) && !periodicPiece(bytes);
@@ -185,6 +191,6 @@ export class RepeatFilter {
       run.pieces = 0;
     } else run.pieces++;
     // join() makes one flat string; a template literal would keep a tree of its parts alive (~2× the bytes).
-    return { m, key: [ts, content, n].join(' ') };
+    return [ts, content, n].join(' ');
   }
 }
