@@ -295,7 +295,8 @@ export class StoreDb {
     // index and merged here, instead of sorting every line of a service. A regex (or a non-ASCII
     // keyword) is tested here, so the sources are then scanned together, the limit after the test.
     const inSql = !regexOrUnicode(q.regex, keyword, likeable);
-    if (sources && sources.length > 1 && inSql) return this.mergedPages(sources, cols, where, params, order, q.limit, desc);
+    const maxBytes = q.maxBytes === undefined ? Infinity : q.maxBytes - PAGE_ENVELOPE_BYTES;
+    if (sources && sources.length > 1 && inSql) return this.mergedPages(sources, cols, where, params, order, q.limit, desc, maxBytes);
     if (sources) where.push(sources.length === 1 ? `source = ${sources[0]}` : `source IN (${sources.join(',')})`);
     const sql = `SELECT ${cols} FROM entries WHERE ${where.join(' AND ')} ${order}${inSql ? ` LIMIT ${q.limit + 1}` : ''}`;
     const deadline = Date.now() + q.budgetMs;
@@ -303,7 +304,6 @@ export class StoreDb {
     let rows = 0;
     let partial = false;
     let more = false;
-    const maxBytes = q.maxBytes === undefined ? Infinity : q.maxBytes - PAGE_ENVELOPE_BYTES;
     let bytes = 0;
     let examined: Row | undefined;
     for (const r of this.statement(sql).iterate(...params) as IterableIterator<Row>) {
@@ -335,16 +335,46 @@ export class StoreDb {
     return { entries, more, partial };
   }
 
-  /** One page per source (limit + 1 each), merged by (Docker time, seq): every filter is in `where`. */
-  private mergedPages(sources: number[], cols: string, where: string[], params: (bigint | number | string)[], order: string, limit: number, desc: boolean): StoreQueryResult {
-    const stmt = this.statement(`SELECT ${cols} FROM entries WHERE source = ? AND ${where.join(' AND ')} ${order} LIMIT ${limit + 1}`);
-    const rows: Row[] = [];
-    for (const id of sources) rows.push(...(stmt.all(id, ...params) as Row[]));
+  /**
+   * One ordered read per source from its (source, t) index, merged here by (Docker time, seq) one row
+   * at a time: only the page's rows (and one row ahead per source) are read, and the page stops at
+   * `limit` entries or `maxBytes` of JSON (one entry alone may pass it) like any other page.
+   */
+  private mergedPages(sources: number[], cols: string, where: string[], params: (bigint | number | string)[], order: string, limit: number, desc: boolean, maxBytes = Infinity): StoreQueryResult {
+    const sql = `SELECT ${cols} FROM entries WHERE source = ? AND ${where.join(' AND ')} ${order} LIMIT ${limit + 1}`;
+    // A statement iterates once at a time: one per source (a service has a few containers).
+    const reads = sources.map((id) => this.db.prepare(sql).iterate(id, ...params) as IterableIterator<Row>);
+    const heads = reads.map((it) => it.next().value as Row | undefined);
     // Docker's timestamps are fixed-width RFC 3339 text: they sort as the times they are.
     const sign = desc ? -1 : 1;
-    rows.sort((a, b) => sign * (a.docker_ts < b.docker_ts ? -1 : a.docker_ts > b.docker_ts ? 1 : a.seq - b.seq));
-    const page = rows.slice(0, limit).map((r) => this.entryOf(r));
-    return { entries: page, more: rows.length > limit, partial: false };
+    const before = (a: Row, b: Row) => sign * (a.docker_ts < b.docker_ts ? -1 : a.docker_ts > b.docker_ts ? 1 : a.seq - b.seq) < 0;
+    const entries: StoredEntry[] = [];
+    let bytes = 0;
+    let more = false;
+    try {
+      for (;;) {
+        let best = -1;
+        for (let i = 0; i < heads.length; i++) if (heads[i] && (best < 0 || before(heads[i]!, heads[best]!))) best = i;
+        if (best < 0) break;
+        if (entries.length === limit) {
+          more = true;
+          break;
+        }
+        const e = this.entryOf(heads[best]!);
+        if (maxBytes !== Infinity) {
+          bytes += entryJsonBytes(e);
+          if (bytes > maxBytes && entries.length > 0) {
+            more = true;
+            break;
+          }
+        }
+        entries.push(e);
+        heads[best] = reads[best]!.next().value as Row | undefined;
+      }
+    } finally {
+      for (const it of reads) it.return?.();
+    }
+    return { entries, more, partial: false };
   }
 
   /**

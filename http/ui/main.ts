@@ -18,7 +18,7 @@ import { LogList } from './log-list.js';
 import { TailFeed } from './tail-feed.js';
 import { fromLocalInput, toLocalInput } from './time-format.js';
 import { askToken } from './token-dialog.js';
-import { chartRange, filterParams, parseView, viewQuery, type RangeKey, type StreamKey, type ViewState } from './view-state.js';
+import { chartRange, filterParams, parseView, timeMillis, viewQuery, type RangeKey, type StreamKey, type ViewState } from './view-state.js';
 
 const MAX_ROWS = 100_000;
 const LIVE_TAIL = 500;
@@ -51,7 +51,7 @@ const batcher = new FrameBatcher<Entry>((batch) => {
     statusTimer = undefined;
     showStatus();
   }, 250);
-}, requestAnimationFrame.bind(window));
+}, requestAnimationFrame.bind(window), MAX_ROWS);
 const feed = new TailFeed<Entry>((items) => batcher.pushAll(items), MAX_ROWS);
 let tailState = '';
 let dropped = 0;
@@ -184,10 +184,24 @@ function showPaused(): void {
 let cursor: string | undefined;
 let historyRun = 0;
 let historyNote = '';
+/** The query of the current history run, its relative range fixed when the run began ("load older" goes on from the same window). */
+let historyParams = new URLSearchParams();
+
+/** The view's filters and range, relative times made absolute at `nowMs`. */
+function fixedParams(nowMs: number): URLSearchParams {
+  const p = filterParams(view, true);
+  for (const k of ['since', 'until']) {
+    const v = p.get(k);
+    if (v && /^\d+(\.\d+)?[smhdw]$/.test(v)) p.set(k, new Date(timeMillis(v, nowMs)).toISOString());
+  }
+  if (p.get('since') && !p.get('until')) p.set('until', new Date(nowMs).toISOString());
+  return p;
+}
 
 async function loadHistory(older: boolean): Promise<void> {
   const run = historyRun;
-  const p = filterParams(view, true);
+  if (!older) historyParams = fixedParams(Date.now());
+  const p = new URLSearchParams(historyParams);
   p.set('limit', String(HISTORY_PAGE));
   if (older && cursor) p.set('cursor', cursor);
   olderBtn.disabled = true;
@@ -212,13 +226,23 @@ olderBtn.addEventListener('click', () => void loadHistory(true));
 
 // ---- download: the current query, whole (the export is not capped at a page)
 
+/** History: the run's own window. Live: the last hour (the whole retention window would be held in the tab). */
+function downloadParams(nowMs: number): URLSearchParams {
+  if (view.mode === 'history') return new URLSearchParams(historyParams);
+  const p = filterParams(view, false);
+  p.set('since', new Date(nowMs - LIVE_DOWNLOAD_MS).toISOString());
+  p.set('until', new Date(nowMs).toISOString());
+  return p;
+}
+const LIVE_DOWNLOAD_MS = 3_600_000;
+
 for (const format of ['ndjson', 'text'] as const) {
   const btn = byId<HTMLButtonElement>(`dl-${format}`);
   btn.addEventListener('click', () => {
     btn.disabled = true;
     const label = btn.textContent;
     btn.textContent = 'preparing…';
-    downloadExport(api, filterParams(view, view.mode === 'history'), format, Date.now())
+    downloadExport(api, downloadParams(Date.now()), format, Date.now())
       .catch((e: Error) => (status.textContent = `download failed: ${e.message}`))
       .finally(() => {
         btn.disabled = false;
@@ -232,8 +256,10 @@ for (const format of ['ndjson', 'text'] as const) {
 function run(): void {
   tail.stop();
   batcher.clear();
-  feed.reset();
-  if (feed.paused) togglePause();
+  feed.reset(); // unpaused too
+  banner.hidden = true;
+  pauseBtn.textContent = 'pause';
+  pauseBtn.setAttribute('aria-pressed', 'false');
   list.clear();
   dropped = 0;
   historyRun++;
@@ -254,7 +280,8 @@ function showStatus(): void {
   const parts = [`${list.count.toLocaleString()} lines`];
   if (view.mode === 'live') {
     parts.unshift(feed.paused ? 'paused' : tailState || 'live');
-    if (dropped) parts.push(`${dropped.toLocaleString()} dropped (the page was too slow)`);
+    const lost = dropped + batcher.skipped;
+    if (lost) parts.push(`${lost.toLocaleString()} dropped (the page was too slow, or hidden)`);
   } else if (historyNote) parts.push(historyNote);
   status.textContent = parts.join(' · ');
 }

@@ -1,6 +1,8 @@
 /**
  * The live tail between the socket and the list: drops entries already seen (a reconnect asks for a
- * few recent lines again, `seq` tells them apart), and while paused holds what arrives (bounded: the
+ * few recent lines again, `seq` tells them apart: the seqs seen lately are remembered, not only the
+ * highest, because a tail comes in Docker-time order and seqs follow arrival at the store, so they
+ * go up and down across containers), and while paused holds what arrives (bounded: the
  * newest `maxHeld`) and counts it, for "1,234 new lines" and a resume that shows them. Pure.
  */
 export interface Seqd {
@@ -9,7 +11,9 @@ export interface Seqd {
 
 export class TailFeed<T extends Seqd> {
   private held: T[] = [];
-  private lastSeq = 0;
+  /** Seqs seen lately, oldest first in `seenOrder`; at most `remember` of them. */
+  private seen = new Set<number>();
+  private seenOrder: number[] = [];
   paused = false;
   /** Lines that arrived since the pause (also those beyond `maxHeld`). */
   arrivedWhilePaused = 0;
@@ -17,6 +21,8 @@ export class TailFeed<T extends Seqd> {
   constructor(
     private readonly deliver: (items: T[]) => void,
     private readonly maxHeld: number,
+    /** How many recent seqs are remembered to tell a re-sent line: more than a reconnect's tail asks for. */
+    private readonly remember = 10_000,
   ) {}
 
   /** Takes entries from the stream, in order. */
@@ -24,8 +30,10 @@ export class TailFeed<T extends Seqd> {
     const fresh: T[] = [];
     for (const e of items) {
       if (e.seq !== undefined) {
-        if (e.seq <= this.lastSeq) continue;
-        this.lastSeq = e.seq;
+        if (this.seen.has(e.seq)) continue;
+        this.seen.add(e.seq);
+        this.seenOrder.push(e.seq);
+        if (this.seenOrder.length > this.remember * 1.25) for (const old of this.seenOrder.splice(0, this.seenOrder.length - this.remember)) this.seen.delete(old);
       }
       fresh.push(e);
     }
@@ -57,7 +65,9 @@ export class TailFeed<T extends Seqd> {
   /** A new query: nothing seen, nothing held. */
   reset(): void {
     this.held = [];
-    this.lastSeq = 0;
+    this.seen.clear();
+    this.seenOrder = [];
     this.arrivedWhilePaused = 0;
+    this.paused = false;
   }
 }

@@ -79,6 +79,27 @@ test('paging a service of several containers (pages merged per source) gives eve
   assert.equal(seen, expected);
 });
 
+test('a page merged from several sources stops at its byte cap too, and its cursor walks every entry once', () => {
+  db.open(dir, T0);
+  const all: StoredEntry[] = [];
+  for (let i = 0; i < 60; i++) all.push(stored({ service: i % 2 ? 'api' : 'worker', containerName: i % 2 ? 'api-1' : 'worker-1', dockerMs: T0 + i, message: `${i} ${'z'.repeat(10_000)}` }));
+  db.write(all, []);
+  const cap = 100_000;
+  const seen: number[] = [];
+  let after: StoreQuery['after'];
+  for (;;) {
+    const page = db.query(q({ services: ['api', 'worker'], order: 'asc', maxBytes: cap, ...(after ? { after } : {}) }));
+    const bytes = page.entries.reduce((n, e) => n + entryJsonBytes(e), 0);
+    assert.ok(bytes <= cap - PAGE_ENVELOPE_BYTES, `${page.entries.length} entries, ${bytes} bytes within the cap`);
+    assert.ok(page.entries.length > 0);
+    seen.push(...page.entries.map((e) => e.seq));
+    if (!page.more) break;
+    const last = page.entries[page.entries.length - 1]!;
+    after = { ms: last.dockerMs, ns: Number(last.dockerTs.slice(23, 29)), seq: last.seq };
+  }
+  assert.equal(seen, all.map((e) => e.seq));
+});
+
 test('filters: service, container, level (WARNING and above through the partial index), stream, keyword, regex, time', () => {
   db.open(dir, T0);
   db.write(

@@ -81,4 +81,31 @@ test('tail feed: paused, arrivals are held and counted (the newest maxHeld kept)
   assert.is(got[got.length - 1], 32);
 });
 
+test('tail feed: a tail in Docker-time order whose seqs go up and down loses nothing; its repeats are still dropped', () => {
+  const got: number[] = [];
+  const f = new TailFeed<{ seq: number }>((items) => got.push(...items.map((e) => e.seq)), 100, 50);
+  // Two containers' batches reached the store out of Docker-time order: w1#1 a1#3 w2#2 a2#4.
+  f.push([{ seq: 1 }, { seq: 3 }, { seq: 2 }, { seq: 4 }]);
+  assert.equal(got, [1, 3, 2, 4]);
+  // A reconnect's tail re-sends them, and a new one.
+  f.push([{ seq: 3 }, { seq: 2 }, { seq: 4 }, { seq: 5 }]);
+  assert.equal(got, [1, 3, 2, 4, 5]);
+  // It remembers a bounded number of seqs: after 100 more, seq 1 is forgotten (it would be taken again).
+  f.push(Array.from({ length: 100 }, (_, i) => ({ seq: 100 + i })));
+  f.push([{ seq: 1 }]);
+  assert.is(got[got.length - 1], 1);
+});
+
+test('frame batcher: what waits for a frame is bounded (a hidden tab runs none); the newest are kept and the rest counted', () => {
+  const frames = fakeFrames();
+  const got: number[][] = [];
+  const b = new FrameBatcher<number>((batch) => got.push(batch), frames.request, 100);
+  for (let i = 0; i < 1000; i++) b.push(i);
+  assert.ok(b.pending <= 125, `${b.pending} waiting`);
+  frames.frame();
+  assert.is(got.length, 1);
+  assert.is(got[0]![got[0]!.length - 1], 999, 'the newest kept');
+  assert.is(b.skipped + got[0]!.length, 1000, 'every item delivered or counted');
+});
+
 test.run();
