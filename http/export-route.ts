@@ -7,7 +7,7 @@ import { entryJson } from './entry-json.js';
 import { queryRefused } from './http-error.js';
 import { writeDrained, writeEntries } from './json-page-stream.js';
 import { parseChoice, parseFilter, parseWindow } from './params.js';
-import { SUB_PAGE_BYTES } from './logs-route.js';
+import { BUDGET_DEFAULTS } from '../actors/service/budgets.js';
 
 export const EXPORT_FORMATS = ['ndjson', 'text'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -36,7 +36,7 @@ function fileStem(nowMs: number): string {
 /**
  * `GET /logs/export?format=ndjson|text` with every filter of `/logs`: the whole query, oldest first,
  * as a download. It is produced page by page through the same query path as `/logs` (order asc,
- * `next_cursor`, each page at most MAX_LOG_LIMIT entries and SUB_PAGE_BYTES, so that an export holds no more in memory than a part of a `/logs` page), each page taking a
+ * `next_cursor`, each page at most MAX_LOG_LIMIT entries and 1 MB (BUDGET_DEFAULTS.subPageBytes), so that an export holds no more in memory than a part of a `/logs` page), each page taking a
  * slot of the query queue only while it is read and written, so that an export of millions of
  * lines never holds other queries back for longer than a page. Without `until` it ends at the time
  * of the request (lines arriving meanwhile do not make it endless). A client that goes away stops
@@ -48,7 +48,7 @@ export async function getExport(ctx: HttpContext, search: string, res: ServerRes
   const format = FORMATS[parseChoice(params, 'format', EXPORT_FORMATS, 'ndjson')];
   const now = ctx.clock.now();
   const window = parseWindow(params, now);
-  const base: LogQuery = { ...parseFilter(params), ...window, untilMs: window.untilMs ?? now, order: 'asc', limit: ctx.config.maxLimit, maxBytes: Math.min(SUB_PAGE_BYTES, ctx.config.maxResponseBytes) };
+  const base: LogQuery = { ...parseFilter(params), ...window, untilMs: window.untilMs ?? now, order: 'asc', limit: ctx.config.maxLimit, maxBytes: Math.min(BUDGET_DEFAULTS.subPageBytes, ctx.config.maxResponseBytes) };
   let gone = false;
   res.once('close', () => (gone = true));
   let cursor: string | undefined;

@@ -2,12 +2,14 @@
  * The live tail over a WebSocket (`/logs/stream`, token as `?token=`): one entry per message. WebSocket
  * rather than SSE because browsers hold at most 6 HTTP/1.1 connections per host and an EventSource takes
  * one for good (the page's other calls would queue behind it), and because its close code says why a
- * stream ended ("too slow", server shutting down) while EventSource only retries blindly. A closed
- * stream reconnects with backoff, first checking the token (a refused upgrade looks like any failure
- * to a page), and asks for the last lines again: the feed drops those it has by seq.
+ * stream ended ("too slow", server shutting down) while EventSource only retries blindly.
+ * Each (re)connect first reads the last `tail` matching lines from `/logs` (the store: the stream's own
+ * tail only has the hot window, empty after a restart), which also checks the token (a refused upgrade
+ * looks like any failure to a page), then opens the stream asking for the same tail: the feed drops
+ * the lines it has by seq, and a reconnect fills its gap up to `tail` lines.
  */
 import { ApiError, type Api } from './api.js';
-import type { Entry, Notice } from './entry.js';
+import type { Entry, LogsPage, Notice } from './entry.js';
 
 export type TailState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 
@@ -22,6 +24,7 @@ export class LiveTail {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private attempt = 0;
   private generation = 0;
+  private tail = 0;
 
   constructor(
     private readonly api: Api,
@@ -33,7 +36,8 @@ export class LiveTail {
     this.stop();
     const gen = ++this.generation;
     this.attempt = 0;
-    this.connect(filters, tail, gen);
+    this.tail = tail;
+    void this.connect(filters, gen);
   }
 
   stop(): void {
@@ -49,11 +53,14 @@ export class LiveTail {
     }
   }
 
-  private async connect(filters: URLSearchParams, tail: number, gen: number): Promise<void> {
+  private async connect(filters: URLSearchParams, gen: number): Promise<void> {
     this.on.state(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    let recent: Entry[] = [];
     try {
       // Asks for the token when it is missing or wrong (a WebSocket cannot tell a 401 from any failure).
-      await this.api.get('logs', new URLSearchParams({ limit: '1' }));
+      const q = new URLSearchParams(filters);
+      q.set('limit', String(this.tail));
+      recent = (await this.api.json<LogsPage>('logs', q)).logs.reverse();
     } catch (e) {
       // Another answer (a 503 while the store's disk fails) still means the token is right: the tail goes on.
       if (!(e instanceof ApiError)) {
@@ -62,8 +69,9 @@ export class LiveTail {
       }
     }
     if (gen !== this.generation) return;
+    if (recent.length) this.on.entries(recent);
     const p = new URLSearchParams(filters);
-    p.set('tail', String(tail));
+    p.set('tail', String(this.tail));
     const ws = new WebSocket(this.api.wsUrl(p));
     this.ws = ws;
     ws.onopen = () => {
@@ -86,7 +94,7 @@ export class LiveTail {
     const delay = Math.min(15_000, 500 * 2 ** this.attempt++);
     this.on.state('reconnecting', `${why}; again in ${Math.round(delay / 1000)} s`);
     this.timer = setTimeout(() => {
-      if (gen === this.generation) void this.connect(filters, 100, gen);
+      if (gen === this.generation) void this.connect(filters, gen);
     }, delay);
   }
 }

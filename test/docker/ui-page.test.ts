@@ -197,6 +197,11 @@ if (requireEngine(test)) {
     assert.ok(health.log_buffer_size <= 100, `the hot window holds ${health.log_buffer_size} entries`);
 
     const page = await openPage(port);
+    // Live starts with the last 500 lines from the store, though the stream's own tail has only the
+    // 100 the window holds; the 100 it sends again are dropped by seq.
+    await waitFor(async () => (await count(page)) === 500, { what: 'the live view to show the last 500 lines' });
+    const live = await rows(page);
+    assert.ok(live.some((x) => x.msg === 'filler 2500'), 'the newest line');
     await page.click('#mode-history');
     await page.selectOption('#f-range', 'all');
     await page.fill('#f-search', needle);
