@@ -87,7 +87,7 @@ export function bufferActor(opts: BufferOptions): ActorFactory<BufferMsg> {
       if (q.untilMs !== undefined && !Number.isFinite(q.untilMs)) return fail('until', 'until must be a time');
       if (q.order !== undefined && q.order !== 'asc' && q.order !== 'desc') return fail('order', 'order must be asc or desc');
       const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-      if (q.cursor && !after) return fail('cursor', 'cursor must be a next_cursor from a previous page');
+      if (q.cursor && !after) return fail('cursor', 'cursor: expected a next_cursor from a previous page');
       const order = q.order ?? 'desc';
       const plan = { filter, sinceMs: Math.max(q.sinceMs ?? -Infinity, cutoff()), untilMs: q.untilMs ?? Infinity, order, limit: q.limit, ...(after ? { after } : {}) };
       const found = findEntries(store, plan);

@@ -365,7 +365,7 @@ class StoreActor {
     if (!(Number.isInteger(q.limit) && q.limit >= 1)) return void replyTo.tell(fail('limit', 'limit must be a whole number of at least 1'));
     if (q.order !== undefined && q.order !== 'asc' && q.order !== 'desc') return void replyTo.tell(fail('order', 'order must be asc or desc'));
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    if (q.cursor && !after) return void replyTo.tell(fail('cursor', 'cursor must be a next_cursor from a previous page'));
+    if (q.cursor && !after) return void replyTo.tell(fail('cursor', 'cursor: expected a next_cursor from a previous page'));
     const client = this.readClient;
     if (!client) return void replyTo.tell({ ok: true, result: { entries: [] } });
     const cutoff = this.ctx.clock.now() - this.opts.retentionMs;

@@ -13,15 +13,18 @@ export function stateOf(c: ContainerRow): string {
   return c.follower ?? c.state;
 }
 
-export async function refreshContainers(api: Api, pickContainer: (name: string) => void): Promise<void> {
+/** `current`: false once a newer refresh has started (its answer, not this one's, is shown). */
+export async function refreshContainers(api: Api, pickContainer: (name: string) => void, current: () => boolean = () => true): Promise<void> {
   const body = byId('container-table').querySelector('tbody')!;
   let list: ContainerRow[];
   try {
     list = (await api.json<{ containers: ContainerRow[] }>('containers')).containers;
   } catch (e) {
+    if (!current()) return;
     body.replaceChildren(h('tr', {}, h('td', { colspan: 3, class: 'error-text' }, `container list unavailable: ${(e as Error).message}`)));
     return;
   }
+  if (!current()) return;
   list.sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
   body.replaceChildren(
     ...list.map((c) => {

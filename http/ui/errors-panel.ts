@@ -22,7 +22,8 @@ export interface ErrorsQuery {
   rangeMs: number;
 }
 
-export async function refreshErrors(api: Api, q: ErrorsQuery, pickService: (s: string) => void): Promise<void> {
+/** `current`: false once a newer refresh has started (its answers, not this one's, are shown). */
+export async function refreshErrors(api: Api, q: ErrorsQuery, pickService: (s: string) => void, current: () => boolean = () => true): Promise<void> {
   const p = new URLSearchParams();
   if (q.services.length) p.set('service', q.services.join(','));
   if (q.since) p.set('since', q.since);
@@ -45,6 +46,7 @@ export async function refreshErrors(api: Api, q: ErrorsQuery, pickService: (s: s
     }
   };
   const [series, summary] = await Promise.all([buckets(), api.json<ErrorSummary>('errors/summary', sp).catch((e: Error) => e)]);
+  if (!current()) return;
   renderChart(series, pickService);
   renderExceptions(summary, q.services);
 }

@@ -107,6 +107,8 @@ function readControls(): ViewState {
     ...view,
     search: f.search.value,
     regex: f.regex.checked,
+    // A link's keyword beside its pattern stays while the pattern is not edited.
+    keyword: f.regex.checked && f.search.value === view.search ? view.keyword : undefined,
     level: f.level.value,
     services: f.service.value
       .split(',')
@@ -122,6 +124,8 @@ function readControls(): ViewState {
 
 /** A custom range's end from its input; a time the input cannot show (`since=30m` from a link) stays while the input is empty. */
 function customEnd(input: string, current: string): string {
+  // The input shows minutes: while it still shows `current`, `current` stays to the millisecond (an alert's window).
+  if (current && input === toLocalInput(current)) return current;
   return fromLocalInput(input) || (toLocalInput(current) === '' ? current : '');
 }
 
@@ -286,11 +290,15 @@ function showStatus(): void {
   status.textContent = parts.join(' · ');
 }
 
+/** Each refresh is numbered: an answer that comes back after a newer refresh started is not shown. */
+let panelRun = 0;
 async function refreshPanels(): Promise<void> {
+  const run = ++panelRun;
+  const current = () => run === panelRun;
   const r = chartRange(view, Date.now());
   await Promise.all([
-    refreshErrors(api, { services: view.services, ...r }, (s) => setView({ ...view, services: [s] })),
-    refreshContainers(api, (name) => setView({ ...view, container: name })),
+    refreshErrors(api, { services: view.services, ...r }, (s) => setView({ ...view, services: [s] }), current),
+    refreshContainers(api, (name) => setView({ ...view, container: name }), current),
   ]);
 }
 
@@ -308,4 +316,10 @@ if (view.line !== undefined) void showAround(api, view.line, () => setView({ ...
 setInterval(() => {
   if (view.times === 'relative') list.refreshTimes();
 }, 1000);
-setInterval(() => void refreshPanels(), 10_000);
+// A hidden tab does not poll (it refreshes when shown again).
+setInterval(() => {
+  if (!document.hidden) void refreshPanels();
+}, 10_000);
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) void refreshPanels();
+});

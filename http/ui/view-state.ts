@@ -21,6 +21,8 @@ export interface ViewState {
   /** Keyword, or a pattern when `regex` is true. */
   search: string;
   regex: boolean;
+  /** A keyword beside the pattern (a link with both `search` and `regex`, as an alert rule may have). */
+  keyword?: string;
   container: string;
   stream: StreamKey;
   range: RangeKey;
@@ -63,6 +65,7 @@ export function parseView(query: string | URLSearchParams): ViewState {
   if (get('regex')) {
     v.search = q.get('regex') ?? '';
     v.regex = true;
+    if (get('search')) v.keyword = q.get('search') ?? '';
   } else v.search = q.get('search') ?? '';
   v.container = get('container');
   const stream = get('stream');
@@ -90,6 +93,7 @@ export function filterParams(v: ViewState, withRange = v.mode === 'history'): UR
   if (v.services.length) p.set('service', v.services.join(','));
   if (v.level) p.set('level', v.level);
   if (v.search) p.set(v.regex ? 'regex' : 'search', v.search);
+  if (v.regex && v.keyword) p.set('search', v.keyword);
   if (v.container) p.set('container', v.container);
   if (v.stream) p.set('stream', v.stream);
   if (withRange) {

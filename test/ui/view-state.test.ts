@@ -38,6 +38,14 @@ test("an alert's link (the /logs query) opens the history of exactly those lines
   assert.is(filterParams(v).toString(), 'service=api&level=critical&search=database&since=2026-01-01T14%3A30%3A05.000Z&until=2026-01-01T14%3A35%3A05.000Z');
 });
 
+test('a link with both a keyword and a pattern (an alert rule may have both) keeps both, to the API and back', () => {
+  const v = parseView('search=declined&regex=card%3D%5Cd%2B&since=2026-11-30T14:29:27.123Z&until=2026-11-30T14:31:27.123Z');
+  assert.equal([v.search, v.regex, v.keyword], ['card=\\d+', true, 'declined']);
+  const p = filterParams(v);
+  assert.equal([p.get('regex'), p.get('search'), p.get('since'), p.get('until')], ['card=\\d+', 'declined', '2026-11-30T14:29:27.123Z', '2026-11-30T14:31:27.123Z']);
+  assert.equal(parseView(viewQuery(v)), v);
+});
+
 test('level aliases and junk', () => {
   assert.is(parseView('level=WARN').level, 'warning');
   assert.is(parseView('level=fatal').level, 'critical');
