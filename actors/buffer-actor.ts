@@ -159,7 +159,7 @@ export function bufferActor(opts: BufferOptions): ActorFactory<BufferMsg> {
           if (tailBytes !== undefined && bytes > tailBytes && newestFirst.length > 0) break;
           newestFirst.push(e);
         }
-        if (newestFirst.length > 0) deliver(id, sub, { type: 'entries', entries: newestFirst.reverse() });
+        if (newestFirst.length > 0) deliver(id, sub, { type: 'entries', entries: newestFirst.reverse(), tail: true });
       }
     };
 

@@ -3,6 +3,9 @@ import { ActorStoppedError, MailboxFullError, withTimeout } from '../runtime/ind
 import type { HttpContext } from './context.js';
 import { HttpError, ParamError } from './http-error.js';
 import { LiveClient } from './live-client.js';
+import { DiskTailGate } from './live-disk-tail.js';
+import type { LogsQueryMsg } from './deps.js';
+import type { QueryReply } from '../actors/model/query-protocol.js';
 import type { LiveFormat } from './live-format.js';
 import type { LiveParams } from './params.js';
 
@@ -33,9 +36,21 @@ export async function subscribeLive(ctx: HttpContext, params: LiveParams, format
     },
   });
   ctx.live.add(client);
-  if (!buffer.tell({ type: 'subscribe', id, filter: params.filter, tail: params.tail, tailBytes: ctx.config.maxClientQueueBytes, subscriber: client })) {
+  // With the store, the tail comes from the whole retention window (the buffer's alone after a restart would be empty).
+  const store = ctx.deps.logs;
+  const gate = store && params.tail > 0 ? new DiskTailGate(client, params.tail, ctx.config.maxClientQueueBytes, ctx.config.maxClientQueue) : undefined;
+  if (!buffer.tell({ type: 'subscribe', id, filter: params.filter, tail: params.tail, tailBytes: ctx.config.maxClientQueueBytes, subscriber: gate ?? client })) {
     client.close();
     throw buffer.alive ? new MailboxFullError(buffer.path) : new ActorStoppedError(buffer.path);
+  }
+  if (gate && store) {
+    const query = { ...params.filter, limit: params.tail, order: 'desc' as const, maxBytes: ctx.config.maxClientQueueBytes };
+    ctx
+      .ask<LogsQueryMsg, QueryReply>(store, (replyTo) => ({ type: 'query', query, replyTo }), ctx.config.queryTimeoutMs ?? ctx.config.askTimeoutMs)
+      .then(
+        (r) => gate.answered(r.ok ? r.result.entries : undefined),
+        () => gate.answered(undefined),
+      );
   }
   let refusal;
   try {

@@ -64,7 +64,7 @@ export type AroundReply = { ok: true; result: AroundResult | null } | FilterErro
 export type AroundQuery = { type: 'around'; seq: number; before: number; after: number; replyTo: ActorRef<AroundReply> };
 
 /** What a live subscriber receives, in order: matching entries, or notice that some were dropped for it. */
-export type LiveEvent = { type: 'entries'; entries: LogEntry[] } | { type: 'subscribed' } | FilterError;
+export type LiveEvent = { type: 'entries'; entries: LogEntry[]; /** The subscription's `tail`, before any live entry. */ tail?: true } | { type: 'subscribed' } | FilterError;
 
 export interface BufferStats {
   size: number;

@@ -3,13 +3,12 @@
  * rather than SSE because browsers hold at most 6 HTTP/1.1 connections per host and an EventSource takes
  * one for good (the page's other calls would queue behind it), and because its close code says why a
  * stream ended ("too slow", server shutting down) while EventSource only retries blindly.
- * Each (re)connect first reads the last `tail` matching lines from `/logs` (the store: the stream's own
- * tail only has the hot window, empty after a restart), which also checks the token (a refused upgrade
- * looks like any failure to a page), then opens the stream asking for the same tail: the feed drops
- * the lines it has by seq, and a reconnect fills its gap up to `tail` lines.
+ * Each (re)connect first checks the token (a refused upgrade looks like any failure to a page), then
+ * opens the stream asking for the last `tail` lines (the server takes them from the store): the feed
+ * drops the lines it has by seq, so a reconnect fills its gap up to `tail` lines.
  */
 import { ApiError, type Api } from './api.js';
-import type { Entry, LogsPage, Notice } from './entry.js';
+import type { Entry, Notice } from './entry.js';
 
 export type TailState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 
@@ -55,12 +54,9 @@ export class LiveTail {
 
   private async connect(filters: URLSearchParams, gen: number): Promise<void> {
     this.on.state(this.attempt === 0 ? 'connecting' : 'reconnecting');
-    let recent: Entry[] = [];
     try {
       // Asks for the token when it is missing or wrong (a WebSocket cannot tell a 401 from any failure).
-      const q = new URLSearchParams(filters);
-      q.set('limit', String(this.tail));
-      recent = (await this.api.json<LogsPage>('logs', q)).logs.reverse();
+      await this.api.get('logs', new URLSearchParams({ limit: '1' }));
     } catch (e) {
       // Another answer (a 503 while the store's disk fails) still means the token is right: the tail goes on.
       if (!(e instanceof ApiError)) {
@@ -69,7 +65,6 @@ export class LiveTail {
       }
     }
     if (gen !== this.generation) return;
-    if (recent.length) this.on.entries(recent);
     const p = new URLSearchParams(filters);
     p.set('tail', String(this.tail));
     const ws = new WebSocket(this.api.wsUrl(p));
