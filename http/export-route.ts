@@ -5,7 +5,7 @@ import type { HttpContext } from './context.js';
 import type { LogsMsg } from './deps.js';
 import { entryJson } from './entry-json.js';
 import { queryRefused } from './http-error.js';
-import { writeDrained, writeEntries } from './json-page-stream.js';
+import { EntryWriter } from './entry-writer.js';
 import { parseChoice, parseFilter, parseWindow } from './params.js';
 import { BUDGET_DEFAULTS } from '../actors/service/budgets.js';
 
@@ -52,23 +52,23 @@ export async function getExport(ctx: HttpContext, search: string, res: ServerRes
   let gone = false;
   res.once('close', () => (gone = true));
   let cursor: string | undefined;
-  let started = false;
+  const out = new EntryWriter(res, ctx.clock, EXPORT_STALL_MS, {
+    head: '',
+    render: (e) => format.line(e),
+    start: (r) => r.writeHead(200, { 'Content-Type': format.type, 'Content-Disposition': `attachment; filename="${fileStem(now)}.${format.ext}"`, 'Cache-Control': 'no-store' }),
+  });
   const page = async (): Promise<boolean> => {
     if (gone) return false;
     const query = cursor === undefined ? base : { ...base, cursor };
     const reply = await ctx.ask<LogsMsg, QueryReply>(ctx.deps.logs ?? ctx.deps.buffer, (replyTo) => ({ type: 'query', query, replyTo }), ctx.config.queryTimeoutMs ?? ctx.config.askTimeoutMs);
     if (!reply.ok) throw queryRefused(reply);
     if (gone) return false;
-    if (!started) {
-      started = true;
-      res.writeHead(200, { 'Content-Type': format.type, 'Content-Disposition': `attachment; filename="${fileStem(now)}.${format.ext}"`, 'Cache-Control': 'no-store' });
-    }
-    const rest = await writeEntries(res, '', reply.result.entries, format.line, ctx.clock, EXPORT_STALL_MS);
-    if (rest === undefined || !(await writeDrained(res, rest, ctx.clock, EXPORT_STALL_MS))) return false;
+    await out.write(reply.result.entries);
+    if (out.gone || !(await out.flush())) return false;
     cursor = reply.result.nextCursor;
     return cursor !== undefined;
   };
   for (let more = true; more; ) more = await ctx.queries.run(page);
   // The first page always starts the response; one that went meanwhile has nothing left to end.
-  if (started && !gone && !res.destroyed) res.end();
+  if (!gone) out.end('');
 }

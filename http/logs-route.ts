@@ -4,7 +4,8 @@ import type { HttpContext } from './context.js';
 import type { DiscoveryMsg, DiscoveryStatus, LogsQueryMsg } from './deps.js';
 import type { EntryJson } from './entry-json.js';
 import { queryRefused } from './http-error.js';
-import { JsonPageWriter } from './json-page-stream.js';
+import { EntryWriter } from './entry-writer.js';
+import { entryJson } from './entry-json.js';
 import { cursorAfter } from '../actors/buffer/query-cursor.js';
 import { PAGE_ENVELOPE_BYTES } from '../actors/buffer/entry-json.js';
 import { BUDGET_DEFAULTS } from '../actors/service/budgets.js';
@@ -38,7 +39,12 @@ export async function getLogs(ctx: HttpContext, search: string, res: ServerRespo
 async function answer(ctx: HttpContext, query: LogQuery, res: ServerResponse): Promise<void> {
   if (res.destroyed) return;
   const discovery = ctx.ask<DiscoveryMsg, DiscoveryStatus>(ctx.deps.discovery, (replyTo) => ({ type: 'status', replyTo })).catch(() => undefined);
-  const page = new JsonPageWriter(res, ctx.clock, PAGE_STALL_MS, ctx.config.maxResponseBytes - PAGE_ENVELOPE_BYTES);
+  const page = new EntryWriter(res, ctx.clock, PAGE_STALL_MS, {
+    head: '{"logs":[',
+    render: (e, first) => (first ? '' : ',') + JSON.stringify(entryJson(e)),
+    start: (r) => r.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }),
+    maxBytes: ctx.config.maxResponseBytes - PAGE_ENVELOPE_BYTES,
+  });
   const started = ctx.clock.now();
   const budgetMs = ctx.config.queryBudgetMs ?? QUERY_BUDGET_FALLBACK_MS;
   let cursor = query.cursor;
@@ -87,7 +93,7 @@ async function answer(ctx: HttpContext, query: LogQuery, res: ServerResponse): P
   const rest: Omit<LogsPage, 'logs'> = { count: page.count, total_containers: d ? d.containers.length : null };
   if (next !== undefined) rest.next_cursor = next;
   if (partial) rest.partial = true;
-  page.end(JSON.stringify(rest).slice(1, -1));
+  page.end(`],${JSON.stringify(rest).slice(1, -1)}}`);
 }
 
 /** A page is asked for in parts of this many bytes of JSON at most: what it holds in memory at once. */
