@@ -196,7 +196,7 @@ function fixedParams(nowMs: number): URLSearchParams {
   const p = filterParams(view, true);
   for (const k of ['since', 'until']) {
     const v = p.get(k);
-    if (v && /^\d+(\.\d+)?[smhdw]$/.test(v)) p.set(k, new Date(timeMillis(v, nowMs)).toISOString());
+    if (v && /^\d+(\.\d+)?[smhdw]$/i.test(v)) p.set(k, new Date(timeMillis(v, nowMs)).toISOString());
   }
   if (p.get('since') && !p.get('until')) p.set('until', new Date(nowMs).toISOString());
   return p;

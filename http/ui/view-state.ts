@@ -137,8 +137,9 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 8
 
 /** An API time (`30m`, ISO, epoch seconds) as epoch ms, relative ones before `nowMs`; NaN when unreadable. */
 export function timeMillis(t: string, nowMs: number): number {
-  const rel = /^(\d+(?:\.\d+)?)([smhdw])$/.exec(t);
-  if (rel) return nowMs - Number(rel[1]) * UNIT_MS[rel[2]!]!;
+  // The server's rules (http/time-param.ts), which the page cannot import: units in either case.
+  const rel = /^(\d+(?:\.\d+)?)([smhdw])$/i.exec(t);
+  if (rel) return nowMs - Number(rel[1]) * UNIT_MS[rel[2]!.toLowerCase()]!;
   if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
   return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : `${t}Z`);
 }
