@@ -13,7 +13,9 @@ export async function downloadExport(api: Api, filters: URLSearchParams, format:
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = `logagg-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}.${format === 'ndjson' ? 'ndjson' : 'log'}`;
+  // The server's name for it (`logagg-20261130T143000Z.txt`), so that the page and `curl -OJ` agree.
+  const named = /filename="([^"]+)"/.exec(r.headers.get('content-disposition') ?? '')?.[1];
+  a.download = named ?? `logagg-${new Date(nowMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}.${format === 'ndjson' ? 'ndjson' : 'txt'}`;
   document.body.append(a);
   a.click();
   a.remove();

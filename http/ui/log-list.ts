@@ -81,6 +81,9 @@ export class LogList {
     const before = this.heights.totalHeight(this.entries.length);
     this.entries = [...batch, ...this.entries];
     this.heights.shift(-batch.length);
+    // "Load older" keeps the list to maxRows too: the newest lines, furthest from what is read, go.
+    const over = this.entries.length - this.o.maxRows;
+    if (over > 0) this.dropNewest(over);
     const added = this.heights.totalHeight(this.entries.length) - before;
     this.updateSpacer();
     this.el.scrollTop += added;
@@ -114,8 +117,8 @@ export class LogList {
     this.render();
   }
 
-  private dropOldest(n: number): void {
-    const dropped = this.entries.splice(0, n);
+  /** Rows that left the list: no longer expanded, their elements back to the pool. */
+  private forget(dropped: readonly Entry[]): void {
     for (const e of dropped) {
       this.expanded.delete(e);
       const el = this.shown.get(e);
@@ -124,6 +127,15 @@ export class LogList {
         this.recycle(el);
       }
     }
+  }
+
+  private dropNewest(n: number): void {
+    this.forget(this.entries.splice(this.entries.length - n, n));
+    this.heights.truncate(this.entries.length);
+  }
+
+  private dropOldest(n: number): void {
+    this.forget(this.entries.splice(0, n));
     const before = this.el.scrollTop;
     const removedHeight = this.heights.offsetOf(n);
     this.heights.shift(n);

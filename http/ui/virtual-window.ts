@@ -46,6 +46,13 @@ export class RowHeights {
     this.extra = extra;
   }
 
+  /** Rows from `length` on were removed (at the end): they lose their extra. */
+  truncate(length: number): void {
+    const k = this.lowerBound(length);
+    this.idx.length = k;
+    this.extra.length = k;
+  }
+
   clear(): void {
     this.idx = [];
     this.extra = [];

@@ -164,6 +164,7 @@ if (requireEngine(test)) {
     assert.ok(ndLines.length > 0 && ndLines.every((e) => e.message.includes('declined')), 'the export follows the filters');
     const [tx] = await Promise.all([page.waitForEvent('download'), page.click('#dl-text')]);
     assert.match(readFileSync((await tx.path())!, 'utf8'), /payment \d+ declined/);
+    assert.match(tx.suggestedFilename(), /^logagg-\d{8}T\d{6}Z\.txt$/, "the server's name for the file");
 
     if (process.env.UI_SCREENSHOT) {
       // The main view with real data: everything live, one JSON error opened, the panels filled.

@@ -55,6 +55,18 @@ test('shift: rows dropped at the front take their extra along, rows inserted mov
   assert.equal(h.expanded(), []);
 });
 
+test('truncate: rows cut at the end lose their extra, the others keep theirs', () => {
+  const h = new RowHeights(20);
+  h.setExtra(2, 50);
+  h.setExtra(7, 30);
+  h.setExtra(9, 10);
+  h.truncate(7);
+  assert.equal(h.expanded(), [2]);
+  assert.is(h.totalHeight(7), 7 * 20 + 50);
+  h.truncate(0);
+  assert.equal(h.expanded(), []);
+});
+
 test('at the bottom within one row', () => {
   assert.ok(atBottom(1600, 400, 2000, 20));
   assert.ok(atBottom(1581, 400, 2000, 20));
