@@ -101,7 +101,7 @@ class AlertRules {
   loaded(msg: AlertStateMsg): void {
     if (this.ready) return;
     const state: AlertEngineState = {};
-    for (const key of ['groups', 'known', 'watermarks'] as const) {
+    for (const key of ['groups', 'known', 'watermarks', 'states'] as const) {
       const raw = msg.values[key];
       if (raw === undefined) continue;
       try {
@@ -128,13 +128,14 @@ class AlertRules {
 
   lifecycle(ev: LifecycleEvent): void {
     this.send(this.engine.onLifecycle(ev, this.ctx.clock.now()));
+    if (this.engine.statesChanged) this.save();
   }
 
   tick(): void {
     this.ctx.startTimer('alertTick', ALERT_TICK, ALERT_TICK_MS);
     if (!this.ready) return;
     this.send(this.engine.tick(this.ctx.clock.now()));
-    if (++this.ticks % SAVE_EVERY_TICKS === 0) this.save();
+    if (++this.ticks % SAVE_EVERY_TICKS === 0 || this.engine.statesChanged) this.save();
   }
 
   save(): void {

@@ -38,9 +38,11 @@ export interface AlertEngineState {
   groups?: GrouperSnapshot;
   known?: [string, number][];
   watermarks?: [string, number][];
+  /** Firing state alerts (rate spikes, restart loops, unhealthy containers): their resolution must follow, after a restart too. */
+  states?: [string, StateAlert][];
 }
 
-interface StateAlert {
+export interface StateAlert {
   startsAtMs: number;
   /** The firing notification went out (not cooled down or held): a resolution must follow. */
   notified: boolean;
@@ -63,6 +65,9 @@ export class AlertEngine {
   private readonly judgedBefore = new Map<string, number>();
   private readonly labels = new Map<string, Record<string, string>>();
   private readonly states = new Map<string, StateAlert>();
+  /** States restored from the previous run, and when this run first looked at them (the first tick). */
+  private readonly restoredStates = new Set<string>();
+  private restoredSinceMs: number | undefined;
   private readonly restarts = new Map<string, { times: number[]; lastAction: string; info: LifecycleEvent }>();
   private firstStartMs: number;
   private seq = 0;
@@ -90,6 +95,22 @@ export class AlertEngine {
       this.watermarks.set(k, Math.max(v, this.watermarks.get(k) ?? -Infinity));
       this.judgedBefore.set(k, v);
     }
+    for (const [k, st] of state.states ?? []) {
+      if (this.states.has(k)) continue;
+      this.states.set(k, st);
+      this.restoredStates.add(k);
+    }
+  }
+
+  /** A state alert has changed (fired or resolved): it is saved at once, not with the periodic save. */
+  get statesChanged(): boolean {
+    return this.dirty.has('states');
+  }
+
+  private setState(key: string, st: StateAlert): void {
+    this.states.set(key, st);
+    this.restoredStates.delete(key);
+    this.dirty.add('states');
   }
 
   /** The persisted parts changed since the previous call. */
@@ -98,6 +119,7 @@ export class AlertEngine {
     if (this.dirty.has('groups')) out.groups = this.grouper.snapshot();
     if (this.dirty.has('known')) out.known = [...this.known];
     if (this.dirty.has('watermarks')) out.watermarks = [...this.watermarks];
+    if (this.dirty.has('states')) out.states = [...this.states];
     this.dirty.clear();
     return out;
   }
@@ -239,7 +261,7 @@ export class AlertEngine {
           const key = `restart_loop\u0000${ev.containerId}`;
           if (r.times.length >= RESTARTS_FOR_LOOP && this.s.enabled.restart_loop && !this.states.has(key)) {
             const n = base('restart_loop', name, 'critical', `Container ${name} (${ev.service}) is restarting in a loop: ${r.times.length} restarts within 5 minutes`, 'state');
-            this.states.set(key, { startsAtMs: ev.atMs, notified: this.emit(out, n, nowMs, this.s.cooldownMs), base: n });
+            this.setState(key, { startsAtMs: ev.atMs, notified: this.emit(out, n, nowMs, this.s.cooldownMs), base: n });
           }
         }
         break;
@@ -247,7 +269,7 @@ export class AlertEngine {
         const key = `container_unhealthy\u0000${ev.containerId}`;
         if (this.s.enabled.container_unhealthy && !this.states.has(key)) {
           const n = base('container_unhealthy', name, 'error', `Container ${name} (${ev.service}) is unhealthy`, 'state');
-          this.states.set(key, { startsAtMs: ev.atMs, notified: this.emit(out, n, nowMs, this.s.cooldownMs), base: n });
+          this.setState(key, { startsAtMs: ev.atMs, notified: this.emit(out, n, nowMs, this.s.cooldownMs), base: n });
         }
         break;
       }
@@ -264,6 +286,8 @@ export class AlertEngine {
     const st = this.states.get(key);
     if (!st) return;
     this.states.delete(key);
+    this.restoredStates.delete(key);
+    this.dirty.add('states');
     if (!st.notified) return;
     out.push({ ...st.base, id: this.id(st.base.rule, st.base.service, st.base.group, atMs), status: 'resolved', endsAtMs: atMs, lastSeenMs: atMs, title: `Resolved: ${st.base.title}`, count: 0, suppressed: 0 });
   }
@@ -271,6 +295,11 @@ export class AlertEngine {
   /** Once a second: spikes start and end, restart loops end, summaries and storm digests fall due. */
   tick(nowMs: number): AlertNotification[] {
     const out: AlertNotification[] = [];
+    this.restoredSinceMs ??= nowMs;
+    // A state restored from the previous run is judged once this run has seen enough to judge it: a
+    // minute of error rates for a spike; a restart window without a new restart for a loop (this run
+    // counts restarts from zero). An unhealthy container resolves on its next healthy or die event.
+    const settled = (key: string, afterMs: number) => !this.restoredStates.has(key) || nowMs - this.restoredSinceMs! >= afterMs;
     if (this.s.enabled.error_rate_spike) {
       const spiking = new Set<string>();
       for (const v of this.rates.spiking(nowMs)) {
@@ -294,9 +323,12 @@ export class AlertEngine {
           startsAtMs: nowMs,
           query: { service: v.service, level: 'error', since: isoOf(nowMs - 60_000) },
         };
-        this.states.set(key, { startsAtMs: nowMs, notified: this.emit(out, n, nowMs, this.s.cooldownMs), base: n });
+        this.setState(key, { startsAtMs: nowMs, notified: this.emit(out, n, nowMs, this.s.cooldownMs), base: n });
       }
-      for (const key of [...this.states.keys()]) if (key.startsWith('error_rate_spike\u0000') && !spiking.has(key.slice(17))) this.resolve(out, key, nowMs);
+      for (const key of [...this.states.keys()]) if (key.startsWith('error_rate_spike\u0000') && !spiking.has(key.slice(17)) && settled(key, 60_000)) this.resolve(out, key, nowMs);
+    }
+    for (const key of [...this.restoredStates]) {
+      if (key.startsWith('restart_loop\u0000') && !this.restarts.has(key.slice(13)) && settled(key, RESTART_WINDOW_MS)) this.resolve(out, key, nowMs);
     }
     for (const [id, r] of this.restarts) {
       while (r.times.length > 0 && nowMs - r.times[0]! > RESTART_WINDOW_MS) r.times.shift();

@@ -117,6 +117,44 @@ test('lifecycle: exit code named, OOM, restart loop fires and resolves, unhealth
   assert.equal(rules(e.onLifecycle(life('healthy', START + 502_000), START + 502_000)), ['container_unhealthy:resolved']);
 });
 
+test('after a restart, firing states still resolve: a restart loop once a window passes without restarts, a spike after a minute of rates; unhealthy on its next event', () => {
+  const e = engine();
+  for (let i = 0; i < 4; i++) {
+    e.onLifecycle(life('start', START + 2000 + i * 1000), START + 2000 + i * 1000);
+    e.onLifecycle(life('die', START + 2500 + i * 1000, { exitCode: 0 }), START + 2500 + i * 1000);
+  }
+  assert.ok(e.statesChanged, 'a state fired: saved at once');
+  assert.equal(rules(e.onLifecycle(life('unhealthy', START + 9000, { containerId: containerIdFor('db-1'), containerName: 'db-1', service: 'db' }), START + 9000)), ['container_unhealthy:firing']);
+  const saved = JSON.parse(JSON.stringify(e.dirtyState())) as ReturnType<AlertEngine['dirtyState']>;
+  assert.is(saved.states?.length, 2);
+
+  // The next run: rates and restarts count from zero.
+  const restartAt = START + 60_000;
+  const b = new AlertEngine({ settings: alertSettings({}), retentionMs: 86_400_000, processStartMs: restartAt, firstStartMs: START - 3_600_000 });
+  b.restore(saved);
+  assert.equal(b.tick(restartAt), [], 'not judged before this run has seen a restart window');
+  assert.equal(b.tick(restartAt + 4 * 60_000), []);
+  const resolved = b.tick(restartAt + 5 * 60_000 + 1000);
+  assert.equal(rules(resolved), ['restart_loop:resolved']);
+  assert.is(resolved[0]!.endsAtMs, restartAt + 5 * 60_000 + 1000);
+  assert.equal(rules(b.onLifecycle(life('healthy', restartAt + 400_000, { containerId: containerIdFor('db-1'), containerName: 'db-1', service: 'db' }), restartAt + 400_000)), ['container_unhealthy:resolved']);
+  assert.equal(b.dirtyState().states, [], 'nothing firing is left to save');
+});
+
+test('a spike firing at a restart is judged after a minute of this run\'s rates, then resolves if the rate fell', () => {
+  const e = engine({}, { ALERT_DISABLED_RULES: 'new_exception,critical_line' });
+  for (let m = 60; m >= 1; m--) for (let i = 0; i < 20; i++) e.onEntries([err(START - m * 60_000 + i * 1000, 'E')], false, START);
+  for (let i = 0; i < 90; i++) e.onEntries([err(START + i * 300, 'E')], true, START + 30_000);
+  assert.equal(rules(e.tick(START + 30_000)), ['error_rate_spike:firing']);
+  const saved = JSON.parse(JSON.stringify(e.dirtyState())) as ReturnType<AlertEngine['dirtyState']>;
+  const restartAt = START + 40_000;
+  const b = new AlertEngine({ settings: alertSettings({ ALERT_DISABLED_RULES: 'new_exception,critical_line' }), retentionMs: 86_400_000, processStartMs: restartAt, firstStartMs: START - 3_600_000 });
+  b.restore(saved);
+  assert.equal(b.tick(restartAt), []);
+  assert.equal(b.tick(restartAt + 30_000), [], 'not yet a minute of rates');
+  assert.equal(rules(b.tick(restartAt + 61_000)), ['error_rate_spike:resolved']);
+});
+
 test('a storm of 10,000 errors in 10 s across 5 services: at most 10 notifications, the rest in a digest', () => {
   const e = engine({}, { ALERT_MIN_LEVEL: 'ERROR' });
   const out: AlertNotification[] = [];
