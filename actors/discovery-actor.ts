@@ -255,6 +255,7 @@ class DiscoveryActor {
       } else if (isCollected(info, this.deps.include, this.deps.exclude)) {
         await this.follow(info, c.State);
       }
+      if (this.known.has(c.Id)) this.reportHealth(info, c.Status);
     }
     for (const [id, k] of this.known) {
       if (present.has(id)) continue;
@@ -300,6 +301,16 @@ class DiscoveryActor {
       }
       await this.event(event);
     }
+  }
+
+  /**
+   * A container's health as listed (`Up 2 hours (healthy)`), told to the alert rules at each
+   * (re)connect: a change while the events stream was down (or the service was) is not missed, so an
+   * unhealthy alert from before still resolves, and a container already unhealthy is known.
+   */
+  private reportHealth(info: ContainerInfo, status: string | undefined): void {
+    const m = /\((healthy|unhealthy)\)/.exec(status ?? '');
+    if (m) this.tellLifecycle(info, m[1] as 'healthy' | 'unhealthy', this.ctx.clock.now());
   }
 
   private tellLifecycle(info: ContainerInfo, action: LifecycleEvent['action'], atMs: number, exitCode?: number): void {

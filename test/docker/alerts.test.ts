@@ -199,6 +199,31 @@ if (requireEngine(test)) {
     assert.ok(list.ok && list.rows.length === 1 && list.rows[0]!.state === 'sent' && list.rows[0]!.attempts >= 2);
   });
 
+  test('an unhealthy alert firing at a stop resolves after the restart, though the container became healthy while the service was down', async () => {
+    const r = (receiver = await new AlertReceiver().start());
+    const prefix = uniquePrefix('alhl');
+    const dataDir = tempDataDir();
+    const cfg = testConfig(new RegExp(`^${prefix}`), { dataDir, alerts: settings(r, { builtin: { new_exception: false }, destinations: [{ name: 'hook', type: 'webhook', url: r.url('/hook') }] }) });
+    const first = await startTestService(cfg);
+    services.push(first);
+    const c = await runContainer({ name: `${prefix}-sick`, script: 'exec sleep 100000', healthcheck: { test: 'test -f /tmp/ok', intervalMs: 500, retries: 1 } });
+    await waitFor(() => hook(r, (b) => b.rule === 'container_unhealthy' && b.status === 'firing')[0], { timeoutMs: 30_000, what: 'unhealthy' });
+    await new Promise((res) => setTimeout(res, 1000)); // the state is saved as it changes; let the write land
+    await first.stop();
+    services = [];
+
+    // Healthy while nobody watches: no event will tell the next run.
+    const ex = await c.exec({ Cmd: ['touch', '/tmp/ok'] });
+    await ex.start({ hijack: true, stdin: false }).then((st) => new Promise((res) => (st.on('end', res), st.resume())));
+    await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', { timeoutMs: 20_000, what: 'the container healthy again' });
+
+    const second = await startTestService(cfg);
+    services.push(second);
+    const resolved = await waitFor(() => hook(r, (b) => b.rule === 'container_unhealthy' && b.status === 'resolved')[0], { timeoutMs: 20_000, what: 'the resolution after the restart' });
+    assert.is(resolved.body.container?.name, `${prefix}-sick`);
+    assert.is(hook(r, (b) => b.rule === 'container_unhealthy' && b.status === 'firing').length, 1, 'fired once, not again at the restart');
+  });
+
   test('STORAGE=memory: alerts work; an unreachable destination is retried, shown in /health (still healthy) and /metrics', async () => {
     const r = (receiver = await new AlertReceiver().start());
     const deadPort = await freePort();
