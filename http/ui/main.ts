@@ -65,6 +65,7 @@ const tail = new LiveTail(api, {
     showStatus();
   },
   state: (s, detail) => {
+    if (s === 'reconnecting' && !detail) feed.reconnected();
     tailState = detail ? `${s}: ${detail}` : s;
     showStatus();
   },
@@ -240,6 +241,9 @@ function downloadParams(nowMs: number): URLSearchParams {
 }
 const LIVE_DOWNLOAD_MS = 3_600_000;
 
+/** Why the last download failed, shown in the status line until the next one works. */
+let downloadNote = '';
+
 for (const format of ['ndjson', 'text'] as const) {
   const btn = byId<HTMLButtonElement>(`dl-${format}`);
   btn.addEventListener('click', () => {
@@ -247,10 +251,12 @@ for (const format of ['ndjson', 'text'] as const) {
     const label = btn.textContent;
     btn.textContent = 'preparing…';
     downloadExport(api, downloadParams(Date.now()), format, Date.now())
-      .catch((e: Error) => (status.textContent = `download failed: ${e.message}`))
+      .then(() => (downloadNote = ''))
+      .catch((e: Error) => (downloadNote = `download failed: ${e.message}`))
       .finally(() => {
         btn.disabled = false;
         btn.textContent = label;
+        showStatus();
       });
   });
 }
@@ -282,10 +288,12 @@ function run(): void {
 
 function showStatus(): void {
   const parts = [`${list.count.toLocaleString()} lines`];
+  if (downloadNote) parts.push(downloadNote);
   if (view.mode === 'live') {
     parts.unshift(feed.paused ? 'paused' : tailState || 'live');
     const lost = dropped + batcher.skipped;
     if (lost) parts.push(`${lost.toLocaleString()} dropped (the page was too slow, or hidden)`);
+    if (feed.gaps) parts.push(`${feed.gaps} reconnect${feed.gaps === 1 ? '' : 's'} may have missed lines: History has them all`);
   } else if (historyNote) parts.push(historyNote);
   status.textContent = parts.join(' · ');
 }

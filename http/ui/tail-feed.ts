@@ -17,6 +17,9 @@ export class TailFeed<T extends Seqd> {
   paused = false;
   /** Lines that arrived since the pause (also those beyond `maxHeld`). */
   arrivedWhilePaused = 0;
+  /** Reconnects whose tail did not reach back to a line already seen: lines may be missing there. */
+  gaps = 0;
+  private checkOverlap = false;
 
   constructor(
     private readonly deliver: (items: T[]) => void,
@@ -25,11 +28,23 @@ export class TailFeed<T extends Seqd> {
     private readonly remember = 10_000,
   ) {}
 
+  /**
+   * The stream reconnected: its tail comes next, oldest first. When its first line is not one already
+   * seen (and some were), the tail did not reach back to where the stream broke: a gap is counted.
+   */
+  reconnected(): void {
+    this.checkOverlap = true;
+  }
+
   /** Takes entries from the stream, in order. */
   push(items: readonly T[]): void {
     const fresh: T[] = [];
     for (const e of items) {
       if (e.seq !== undefined) {
+        if (this.checkOverlap) {
+          this.checkOverlap = false;
+          if (!this.seen.has(e.seq) && this.seenOrder.length > 0) this.gaps++;
+        }
         if (this.seen.has(e.seq)) continue;
         this.seen.add(e.seq);
         this.seenOrder.push(e.seq);
@@ -67,6 +82,8 @@ export class TailFeed<T extends Seqd> {
     this.held = [];
     this.seen.clear();
     this.seenOrder = [];
+    this.gaps = 0;
+    this.checkOverlap = false;
     this.arrivedWhilePaused = 0;
     this.paused = false;
   }

@@ -96,6 +96,21 @@ test('tail feed: a tail in Docker-time order whose seqs go up and down loses not
   assert.is(got[got.length - 1], 1);
 });
 
+test('tail feed: a reconnect whose tail reaches back to a line seen is no gap; one that does not is counted', () => {
+  const got: number[] = [];
+  const f = new TailFeed<{ seq: number }>((items) => got.push(...items.map((e) => e.seq)), 100);
+  f.reconnected(); // the first connect of a view: nothing seen yet, no gap
+  f.push([{ seq: 1 }, { seq: 2 }, { seq: 3 }]);
+  f.reconnected();
+  f.push([{ seq: 2 }]);
+  f.push([{ seq: 3 }, { seq: 4 }]);
+  assert.is(f.gaps, 0);
+  f.reconnected();
+  f.push([{ seq: 900 }, { seq: 901 }]); // more lines came meanwhile than the tail holds
+  assert.is(f.gaps, 1);
+  assert.equal(got, [1, 2, 3, 4, 900, 901]);
+});
+
 test('frame batcher: what waits for a frame is bounded (a hidden tab runs none); the newest are kept and the rest counted', () => {
   const frames = fakeFrames();
   const got: number[][] = [];
