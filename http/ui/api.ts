@@ -45,7 +45,8 @@ export class Api {
   async get(path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<Response> {
     for (let wrong = false; ; wrong = true) {
       const headers: Record<string, string> = {};
-      if (this.token) headers.Authorization = `Bearer ${this.token}`;
+      const used = this.token;
+      if (used) headers.Authorization = `Bearer ${used}`;
       const r = await fetch(this.url(path, params), { headers, signal });
       if (r.status !== 401) {
         if (!r.ok) {
@@ -54,6 +55,8 @@ export class Api {
         }
         return r;
       }
+      // Sent with a token since replaced (the user answered a prompt meanwhile): try the new one first.
+      if (this.token !== used && this.token !== '') continue;
       await this.promptOnce(wrong || this.token !== '');
     }
   }
