@@ -314,6 +314,8 @@ class StoreActor {
       return;
     }
     this.committedSeq = Math.max(this.committedSeq, this.pending.written(msg.batches));
+    // The count on disk follows each write (retention's deletions and the bytes come with the next refresh).
+    if (this.stats) for (const b of msg.batches) this.stats.entries += b.entries.length;
     this.notifyCommitted(this.committedSeq);
     if (this.failure) {
       serviceLog(2, `store: writing again after ${this.failures} failed attempt(s) (${this.failure.message})`);
