@@ -300,34 +300,21 @@ export class StoreDb {
     if (sources) where.push(sources.length === 1 ? `source = ${sources[0]}` : `source IN (${sources.join(',')})`);
     const sql = `SELECT ${cols} FROM entries WHERE ${where.join(' AND ')} ${order}${inSql ? ` LIMIT ${q.limit + 1}` : ''}`;
     const deadline = Date.now() + q.budgetMs;
-    const entries: StoredEntry[] = [];
+    const page = new PageFill(q.limit, maxBytes);
     let rows = 0;
     let partial = false;
-    let more = false;
-    let bytes = 0;
     let examined: Row | undefined;
     for (const r of this.statement(sql).iterate(...params) as IterableIterator<Row>) {
       if (++rows % DEADLINE_EVERY === 0 && Date.now() > deadline) {
         partial = true;
-        more = true;
         break;
       }
       examined = r;
       if (filter.testsMessage && !filter.matchesMessage(r.message)) continue;
-      if (entries.length === q.limit) {
-        more = true;
-        break;
-      }
-      const e = this.entryOf(r);
-      if (maxBytes !== Infinity) {
-        bytes += entryJsonBytes(e);
-        if (bytes > maxBytes && entries.length > 0) {
-          more = true;
-          break;
-        }
-      }
-      entries.push(e);
+      if (page.full() || !page.take(this.entryOf(r))) break;
     }
+    const { entries } = page;
+    const more = page.more || partial;
     if (partial && examined) {
       const split = splitIso(examined.docker_ts);
       return { entries, more, partial, scannedTo: { ms: split?.ms ?? Date.parse(examined.docker_ts), ns: split?.subMs ?? 0, seq: examined.seq } };
@@ -348,33 +335,18 @@ export class StoreDb {
     // Docker's timestamps are fixed-width RFC 3339 text: they sort as the times they are.
     const sign = desc ? -1 : 1;
     const before = (a: Row, b: Row) => sign * (a.docker_ts < b.docker_ts ? -1 : a.docker_ts > b.docker_ts ? 1 : a.seq - b.seq) < 0;
-    const entries: StoredEntry[] = [];
-    let bytes = 0;
-    let more = false;
+    const page = new PageFill(limit, maxBytes);
     try {
       for (;;) {
         let best = -1;
         for (let i = 0; i < heads.length; i++) if (heads[i] && (best < 0 || before(heads[i]!, heads[best]!))) best = i;
-        if (best < 0) break;
-        if (entries.length === limit) {
-          more = true;
-          break;
-        }
-        const e = this.entryOf(heads[best]!);
-        if (maxBytes !== Infinity) {
-          bytes += entryJsonBytes(e);
-          if (bytes > maxBytes && entries.length > 0) {
-            more = true;
-            break;
-          }
-        }
-        entries.push(e);
+        if (best < 0 || page.full() || !page.take(this.entryOf(heads[best]!))) break;
         heads[best] = reads[best]!.next().value as Row | undefined;
       }
     } finally {
       for (const it of reads) it.return?.();
     }
-    return { entries, more, partial: false };
+    return { entries: page.entries, more: page.more, partial: false };
   }
 
   /**
@@ -460,5 +432,38 @@ export class StoreDb {
     if (byAge + bySize > 0) this.db.pragma('incremental_vacuum(2000)');
     const more = byAge === batch || (bySize > 0 && this.count > 0 && used() > maxBytes);
     return { deletedByAge: byAge, deletedBySize: bySize, more };
+  }
+}
+
+/** A page being filled: it stops at `limit` entries or at `maxBytes` of JSON (one entry alone may pass that). */
+class PageFill {
+  readonly entries: StoredEntry[] = [];
+  /** More may match beyond the page: it filled up. */
+  more = false;
+  private bytes = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** The page has its `limit` (it is then `more`). Asked before an entry is made. */
+  full(): boolean {
+    if (this.entries.length < this.limit) return false;
+    this.more = true;
+    return true;
+  }
+
+  /** Adds `e` unless it would pass the byte cap (the page is then `more`). */
+  take(e: StoredEntry): boolean {
+    if (this.maxBytes !== Infinity) {
+      this.bytes += entryJsonBytes(e);
+      if (this.bytes > this.maxBytes && this.entries.length > 0) {
+        this.more = true;
+        return false;
+      }
+    }
+    this.entries.push(e);
+    return true;
   }
 }
